@@ -1,0 +1,258 @@
+"""The ``khabar`` command line (typer + rich).
+
+Commands: ``analyze``; ``train ner|translit``; ``build kb``; ``eval ner|linking|timex|events|quotes``;
+``ingest``, ``export``, ``events``, ``entities`` (the DuckDB store). Every failure the user can cause (missing
+path, binary file, bad date) prints one ``error: …`` line on stderr and exits with status 2; never a traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="khabar: facts from Arabic news, offline.")
+train_app = typer.Typer(no_args_is_help=True, help="Train a model from ../shared/data.")
+build_app = typer.Typer(no_args_is_help=True, help="Build an artefact (knowledge base) from ../shared/data.")
+eval_app = typer.Typer(no_args_is_help=True, help="Evaluate a stage on a fixed evaluation set.")
+app.add_typer(train_app, name="train")
+app.add_typer(build_app, name="build")
+app.add_typer(eval_app, name="eval")
+
+err = Console(stderr=True)
+
+
+class OutFormat(str, Enum):
+    pretty = "pretty"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def fail(msg: str, code: int = 2) -> None:
+    """Print one error line on stderr and exit with ``code``."""
+    err.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def rtl(s: str | None) -> str:
+    """Wrap Arabic text in Unicode right-to-left isolates (U+2067 … U+2069) so bidi terminals order it right."""
+    if not s:
+        return ""
+    return "\u2067" + s + "\u2069"
+
+
+def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        fail(f"{module} is not available: {exc}")
+    return getattr(mod, func)(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- analyze
+@app.command()
+def analyze(
+    path: str = typer.Argument(..., help="Article file (UTF-8/UTF-16/Windows-1256 text or HTML), or - for stdin."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Publication date YYYY-MM-DD (anchors relative dates)."),
+    fmt: OutFormat = typer.Option(OutFormat.pretty, "--format", "-f", help="pretty | json | jsonl"),
+) -> None:
+    """Analyse one article: entities, links, dates, events, quotes, noise."""
+    from khabar.io.readers import ReadError, read_text
+    from khabar.pipeline import KhabarInputError, analyze as run_analyze, check_date
+
+    try:
+        pub = check_date(date)
+        art = read_text(path)
+    except (ReadError, KhabarInputError) as exc:
+        fail(str(exc))
+    if not art.text.strip():
+        err.print("warning: the input is empty; nothing to analyse", highlight=False)
+    doc = run_analyze(art.text, pub)
+    doc.warnings[:0] = art.warnings
+    d = doc.to_dict()
+    d["source"] = {"path": path, "encoding": art.encoding, "format": art.format}
+    if fmt == OutFormat.json:
+        sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == OutFormat.jsonl:
+        sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+    else:
+        print_pretty(d)
+    for w in doc.warnings:
+        err.print(f"warning: {w}", highlight=False)
+
+
+def _actor(a: dict | None) -> str:
+    if not a:
+        return "?"
+    name = a.get("english") or rtl(a.get("text")) or "?"
+    code = a.get("actor_code") or a.get("country")
+    return f"{name} ({code})" if code else name
+
+
+def print_pretty(d: dict) -> None:
+    """Render the JSON contract as rich tables; Arabic cells are wrapped in RTL isolates."""
+    out = Console()
+    out.print(f"[bold]khabar[/] — {len(d['sentences'])} sentences, pub_date {d.get('pub_date') or 'unknown'}")
+    t = Table(title="Entities", show_lines=False)
+    for c in ("text", "label", "english", "country", "actor"):
+        t.add_column(c)
+    seen = set()
+    for e in d["entities"]:
+        key = (e["text"], e["label"], e.get("english"))
+        if key in seen:
+            continue
+        seen.add(key)
+        t.add_row(rtl(e["text"]), e["label"] + (f"/{e['subtype']}" if e.get("subtype") else ""),
+                  e.get("english") or "", e.get("country") or "", e.get("actor_code") or "")
+    out.print(t)
+    t = Table(title="Events")
+    for c in ("event", "trigger", "where", "when", "modality"):
+        t.add_column(c)
+    for ev in d["events"]:
+        head = f"{_actor(ev.get('source'))} — {ev['type']}{'/' + ev['mode'] if ev.get('mode') else ''} [{ev.get('cameo') or ''}] → {_actor(ev.get('target'))}"
+        loc = ev.get("location") or {}
+        date = (ev.get("date") or {}).get("value") or ""
+        t.add_row(head, rtl(ev["trigger"]["text"]), loc.get("english") or "", date, ev.get("modality", ""))
+    out.print(t)
+    t = Table(title="Quotes")
+    for c in ("speaker", "cue", "kind", "quote"):
+        t.add_column(c)
+    for q in d["quotes"]:
+        sp = (q.get("speaker") or {}).get("english") or "?"
+        t.add_row(sp, rtl((q.get("cue") or {}).get("text")), q["kind"], rtl(q["text"][:120]))
+    out.print(t)
+    t = Table(title="Dates")
+    for c in ("text", "type", "value", "anchor"):
+        t.add_column(c)
+    for x in d["timexes"]:
+        t.add_row(rtl(x["text"]), x["type"], str(x.get("value")) + (" ~" if x.get("approximate") else ""),
+                  x.get("anchor") or "")
+    out.print(t)
+    t = Table(title="Noise")
+    for c in ("text", "kind", "detail"):
+        t.add_column(c)
+    for n in d["noise"]:
+        t.add_row(rtl(n["text"]), n["kind"], rtl(n.get("detail")))
+    out.print(t)
+
+
+# --------------------------------------------------------------------------- eval helpers
+def print_eval(result: dict, fmt: EvalFormat, title: str) -> None:
+    """Print an evaluation result dict as JSON or as a table (``per_type`` rows when present)."""
+    if fmt == EvalFormat.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    out = Console()
+    per = result.get("per_type")
+    if isinstance(per, dict) and per:
+        t = Table(title=title)
+        cols = sorted({k for v in per.values() if isinstance(v, dict) for k in v})
+        t.add_column("type")
+        for c in cols:
+            t.add_column(c, justify="right")
+        for k, v in per.items():
+            t.add_row(k, *[(f"{v[c]:.2f}" if isinstance(v.get(c), float) else str(v.get(c, ""))) for c in cols])
+        out.print(t)
+    for k, v in result.items():
+        if k != "per_type" and not isinstance(v, (dict, list)):
+            out.print(f"{k}: {v:.2f}" if isinstance(v, float) else f"{k}: {v}")
+
+
+def _shared() -> Path:
+    from khabar.paths import shared_data
+
+    try:
+        return shared_data()
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    raise AssertionError
+
+
+# --------------------------------------------------------------------------- train / build / eval
+@train_app.command("ner")
+def train_ner(
+    out: Optional[Path] = typer.Option(None, help="Output model path (default: the shipped model path)."),
+) -> None:
+    """Train the CRF NER model from ../shared/data (train splits only)."""
+    res = _call("khabar.ner.train", "train", _shared(), out)
+    Console().print(res)
+
+
+@train_app.command("translit")
+def train_translit(out: Optional[Path] = typer.Option(None, help="Output path.")) -> None:
+    """Train the Arabic→Latin transliteration model from ANETAC / google ar2en train splits."""
+    res = _call("khabar.link.translit", "train", _shared(), out)
+    Console().print(res)
+
+
+@build_app.command("kb")
+def build_kb(out: Optional[Path] = typer.Option(None, help="Output KB path (default: the shipped KB path).")) -> None:
+    """Build the knowledge base from ../shared/data and the curated files in khabar/data/kb."""
+    res = _call("khabar.kb.build", "build", _shared(), out)
+    Console().print(res)
+
+
+@eval_app.command("ner")
+def eval_ner(
+    fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
+    test: Optional[Path] = typer.Option(None, help="CoNLL file (default: ANERcorp CAMeL test split)."),
+) -> None:
+    """Entity-level (conlleval) P/R/F1 per type, micro and macro F1 (0–100)."""
+    print_eval(_call("khabar.eval.ner", "evaluate", test or _shared() / "ner/anercorp/ANERCorp_CamelLab_test.txt"),
+               fmt, "NER")
+
+
+@eval_app.command("linking")
+def eval_linking(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
+                 path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/linking-dev.jsonl).")) -> None:
+    """Linking accuracy overall, in-KB and NIL (0–100)."""
+    print_eval(_call("khabar.eval.linking", "evaluate", path), fmt, "Linking")
+
+
+@eval_app.command("timex")
+def eval_timex(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
+               path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/timex-dev.jsonl).")) -> None:
+    """Timex span F1 and value accuracy (0–100)."""
+    print_eval(_call("khabar.eval.timex", "evaluate", path), fmt, "Timex")
+
+
+@eval_app.command("events")
+def eval_events(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f")) -> None:
+    """ASSAULT/PROTEST sentence F1 on arabic_event_gsr and actor-country accuracy; dev-set per-type P/R/F1."""
+    print_eval(_call("khabar.eval.events", "evaluate", _shared()), fmt, "Events")
+
+
+@eval_app.command("quotes")
+def eval_quotes(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
+                path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/quotes-dev.jsonl).")) -> None:
+    """Quote detection P/R/F1 and speaker accuracy (0–100)."""
+    print_eval(_call("khabar.eval.quotes", "evaluate", path), fmt, "Quotes")
+
+
+def main() -> None:
+    """Console-script entry point: runs the typer app; turns unexpected errors into one line, exit 1."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
+        err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""Event coding stage (stub)."""
+from khabar.document import Document
+
+
+def code_events(doc: Document) -> Document:
+    """Fill ``doc.events``. Stub."""
+    return doc

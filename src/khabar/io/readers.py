@@ -1,0 +1,131 @@
+"""Reading articles from disk: encoding detection, binary rejection, HTML extraction.
+
+``read_text(path)`` accepts UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1256 and whatever
+charset-normalizer identifies; rejects binary files; extracts the article body of HTML pages with trafilatura.
+Errors are :class:`ReadError` with a one-line message.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_BYTES = 50_000_000
+
+
+class ReadError(ValueError):
+    """The input cannot be read as an article. ``str(err)`` is a clear one-line reason."""
+
+
+@dataclass
+class Article:
+    """A decoded article: ``text``, and what was learnt while reading (``encoding``, ``format``, ``warnings``)."""
+
+    text: str
+    encoding: str
+    format: str = "text"
+    title: str | None = None
+    date: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _arabic_ratio(s: str) -> float:
+    letters = [c for c in s if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if "\u0600" <= c <= "\u06ff") / len(letters)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return ctrl > 0.05 * max(1, len(sample))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes to (text, encoding name). Raises ReadError for binary or undecodable data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"bad UTF-16 data: {exc.reason}") from None
+    if _looks_binary(data):
+        raise ReadError("input looks binary (control bytes), not a text or HTML article")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1256")
+        if _arabic_ratio(text) > 0.3:
+            return text, "cp1256"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            return str(best), best.encoding
+    except Exception:  # noqa: BLE001
+        pass
+    raise ReadError("cannot decode input: not UTF-8, UTF-16 or Windows-1256 text")
+
+
+_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
+
+
+def extract_html(html: str) -> tuple[str, str | None, str | None]:
+    """Article body, title and date of an HTML page (trafilatura); falls back to tag stripping."""
+    try:
+        import trafilatura
+
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+        meta = trafilatura.extract_metadata(html)
+        title = getattr(meta, "title", None) if meta else None
+        date = getattr(meta, "date", None) if meta else None
+        if text:
+            return text, title, date
+    except Exception:  # noqa: BLE001
+        pass
+    import html as _html
+
+    body = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", " ", html)
+    body = re.sub(r"(?s)<[^>]+>", "\n", body)
+    body = _html.unescape(re.sub(r"\n\s*\n+", "\n", body)).strip()
+    return body, None, None
+
+
+def read_bytes(data: bytes, name: str = "<input>") -> Article:
+    """Decode and, for HTML, extract an article from raw bytes. Raises ReadError."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"{name}: {len(data)} bytes is over the {MAX_BYTES}-byte limit")
+    text, enc = decode(data)
+    if _HTML.match(text[:2000]) or (name.lower().endswith((".html", ".htm")) and "<" in text):
+        body, title, date = extract_html(text)
+        return Article(body, enc, "html", title, date)
+    return Article(text, enc)
+
+
+def read_text(path: str) -> Article:
+    """Read an article from ``path`` (``-`` = standard input). Raises ReadError with a one-line reason."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        return read_bytes(data, "<stdin>")
+    p = Path(path)
+    if not p.exists():
+        raise ReadError(f"no such file: {path}")
+    if p.is_dir():
+        raise ReadError(f"{path} is a directory (use 'khabar ingest' for folders)")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read {path}: {exc.strerror}") from None
+    return read_bytes(data, p.name)

@@ -1,0 +1,127 @@
+"""Builds the stage list once and runs it over documents.
+
+Stages, in order (each one module with one public entry, each ``Document -> Document``, in place):
+
+1. ``khabar.text.segment.segment``            sentences + tokens
+2. ``khabar.ner.tagger.tag``                   named entities (CRF model in ``khabar/data/models``)
+3. ``khabar.link.linker.link``                 KB linking, coreference, actor codes
+4. ``khabar.time.tagger.tag_timexes``          TIMEX3 dates/durations anchored on ``pub_date``
+5. ``khabar.events.coder.code_events``         PLOVER/CAMEO events
+6. ``khabar.quotes.attribution.attribute_quotes``  direct/indirect quotes and speakers
+7. ``khabar.noise.report.report_noise``        machine-translation damage
+
+A stage that raises does not lose the document: the error becomes a ``warnings`` entry and later stages still
+run (a partial result, never a traceback). Artefacts are loaded once per process by each stage's own cache.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Callable
+
+from khabar.document import Document
+
+log = logging.getLogger("khabar")
+
+STAGES: list[tuple[str, str, str]] = [
+    ("segment", "khabar.text.segment", "segment"),
+    ("ner", "khabar.ner.tagger", "tag"),
+    ("link", "khabar.link.linker", "link"),
+    ("time", "khabar.time.tagger", "tag_timexes"),
+    ("events", "khabar.events.coder", "code_events"),
+    ("quotes", "khabar.quotes.attribution", "attribute_quotes"),
+    ("noise", "khabar.noise.report", "report_noise"),
+]
+
+MAX_CHARS = 2_000_000  # longer inputs are truncated with a warning
+
+
+class KhabarInputError(ValueError):
+    """Raised for input khabar cannot work on (bad date, not text). The message is one clear line."""
+
+
+def check_date(pub_date: str | None) -> str | None:
+    """Validate ``pub_date`` (``YYYY-MM-DD`` or None/empty) and return it normalised; raise KhabarInputError."""
+    if pub_date is None or str(pub_date).strip() == "":
+        return None
+    s = str(pub_date).strip()[:10]
+    try:
+        return _dt.date.fromisoformat(s).isoformat()
+    except ValueError:
+        raise KhabarInputError(f"invalid publication date {pub_date!r}: expected YYYY-MM-DD") from None
+
+
+_STAGE_FUNCS: list[tuple[str, Callable[[Document], Document]]] | None = None
+
+
+def stages() -> list[tuple[str, Callable[[Document], Document]]]:
+    """The stage functions, imported once per process."""
+    global _STAGE_FUNCS
+    if _STAGE_FUNCS is None:
+        _STAGE_FUNCS = [(name, getattr(importlib.import_module(mod), fn)) for name, mod, fn in STAGES]
+    return _STAGE_FUNCS
+
+
+def run(doc: Document) -> Document:
+    """Run every stage over ``doc`` (in place) and return it. Stage failures become warnings."""
+    if len(doc.text) > MAX_CHARS:
+        doc.warnings.append(f"input truncated from {len(doc.text)} to {MAX_CHARS} characters")
+        doc.text = doc.text[:MAX_CHARS]
+    for name, fn in stages():
+        try:
+            fn(doc)
+        except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the document
+            log.debug("stage %s failed", name, exc_info=True)
+            doc.warnings.append(f"stage {name} failed: {type(exc).__name__}: {exc}")
+    return doc
+
+
+def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -> Document:
+    """Analyse one article.
+
+    Input: ``text`` (str, the article), ``pub_date`` (``YYYY-MM-DD`` or None; relative dates need it).
+    Output: a :class:`~khabar.document.Document`; ``.to_dict()`` gives the JSON contract.
+    Raises: ``KhabarInputError`` for an invalid date; ``TypeError`` when ``text`` is not a str.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
+    doc = Document(text=text, pub_date=check_date(pub_date), doc_id=doc_id)
+    return run(doc)
+
+
+def _worker(args: tuple[str, str | None]) -> Document:
+    text, date = args
+    try:
+        return analyze(text, date)
+    except Exception as exc:  # noqa: BLE001
+        d = Document(text=text if isinstance(text, str) else "", pub_date=None)
+        d.warnings.append(f"failed: {type(exc).__name__}: {exc}")
+        return d
+
+
+def pipe(texts: Iterable[str], pub_dates: Iterable[str | None] | None = None, n_process: int = 1,
+         chunksize: int = 4) -> Iterator[Document]:
+    """Analyse many texts, loading models once per process; yields one Document per input, in input order.
+
+    Input: an iterable of str; ``pub_dates`` an iterable of the same length (or None). ``n_process`` > 1 uses a
+    process pool (each worker loads the models once). A text that fails yields a Document with a warning, so
+    the output always has exactly one Document per input.
+    """
+    texts = list(texts) if n_process > 1 else texts
+    dates: Iterable[str | None]
+    if pub_dates is None:
+        import itertools
+        dates = itertools.repeat(None)
+    else:
+        dates = pub_dates
+    pairs = zip(texts, dates)
+    if n_process <= 1:
+        for pair in pairs:
+            yield _worker(pair)
+        return
+    import multiprocessing as mp
+    ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
+    with ctx.Pool(n_process) as pool:
+        yield from pool.imap(_worker, pairs, chunksize=chunksize)

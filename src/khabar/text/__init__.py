@@ -1,0 +1,1 @@
+"""Text utilities: normalisation for matching, sentence and token segmentation."""
