@@ -1,0 +1,148 @@
+"""The skeleton's contract: API shapes, offsets, segmentation, reading, and bad input never tracebacks."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import khabar
+from khabar.io.readers import ReadError, read_bytes, read_text
+from khabar.pipeline import KhabarInputError
+from khabar.text.normalize import normalize, strip_clitics
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "cairo-talks.txt"
+KEYS = {"text_sha256", "pub_date", "sentences", "entities", "timexes", "events", "quotes", "noise"}
+
+
+def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], input=stdin, capture_output=True, timeout=300)
+
+
+def test_analyze_returns_contract_with_valid_offsets():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    doc = khabar.analyze(text, pub_date="2025-03-02")
+    d = doc.to_dict()
+    assert KEYS <= set(d)
+    assert d["pub_date"] == "2025-03-02"
+    assert len(d["sentences"]) == 7
+    for s in d["sentences"]:
+        assert 0 <= s["start"] < s["end"] <= len(text)
+    for key in ("entities", "timexes", "quotes", "noise"):
+        for rec in d[key]:
+            assert text[rec["start"]:rec["end"]] == rec["text"], (key, rec)
+    json.dumps(d, ensure_ascii=False)  # serialisable
+
+
+def test_pipe_yields_one_document_per_input_in_order():
+    texts = ["التقى الوزير نظيره في القاهرة.", "", "Latin only text.", "قصف في غزة يوم الاثنين."]
+    docs = list(khabar.pipe(texts, pub_dates=["2025-01-01"] * 4))
+    assert [d.text for d in docs] == texts
+    docs2 = list(khabar.pipe(texts, n_process=2))
+    assert [d.text for d in docs2] == texts
+
+
+def test_invalid_date_is_a_clear_error():
+    with pytest.raises(KhabarInputError):
+        khabar.analyze("نص", pub_date="2025-02-30")
+
+
+def test_segmentation_keeps_quotes_together_and_offsets():
+    text = "قال الوزير: “هذا مهم. جدا”. ثم غادر!\nسطر ثان"
+    doc = khabar.analyze(text)
+    spans = [text[s["start"]:s["end"]] for s in doc.to_dict()["sentences"]]
+    assert spans[0].startswith("قال الوزير") and "جدا”." in spans[0]
+    assert spans[-1] == "سطر ثان"
+    for t in doc.tokens:
+        assert text[t.start:t.end] == t.text
+
+
+def test_normalize_and_clitics():
+    assert normalize("إِيمانُويل") == "ايمانويل"
+    assert normalize("١٨/٢/٢٠٢٥") == "18/2/2025"
+    assert normalize("مدرسة") == "مدرسه"
+    assert "الرياض" in strip_clitics(normalize("وبالرياض"))
+
+
+def test_reader_decodes_cp1256_and_utf16(tmp_path):
+    s = "أعلنت الحكومة السعودية اليوم عن خطة جديدة للتنمية في الرياض"
+    p = tmp_path / "a.txt"
+    p.write_bytes(s.encode("cp1256"))
+    art = read_text(str(p))
+    assert art.text == s and art.encoding == "cp1256"
+    assert read_bytes(s.encode("utf-16")).text == s
+    assert read_bytes(b"\xef\xbb\xbf" + s.encode()).text == s
+
+
+def test_reader_rejects_binary_and_missing(tmp_path):
+    p = tmp_path / "b.bin"
+    p.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(ReadError):
+        read_text(str(p))
+    with pytest.raises(ReadError):
+        read_text(str(tmp_path / "missing.txt"))
+
+
+def test_reader_extracts_html():
+    html = ("<html><head><title>خبر</title></head><body><nav>القائمة</nav><article><p>"
+            + "التقى رئيس الوزراء وفدا من رجال الأعمال في بغداد لمناقشة الاستثمار. " * 5
+            + "</p></article></body></html>").encode()
+    art = read_bytes(html, "page.html")
+    assert art.format == "html" and "بغداد" in art.text and "<p>" not in art.text
+
+
+@pytest.mark.parametrize("content,expect_ok", [
+    (b"", True),
+    ("خبر قصير جدا".encode("cp1256"), True),
+    (bytes(range(256)) * 10, False),
+])
+def test_cli_bad_input_never_tracebacks(tmp_path, content, expect_ok):
+    p = tmp_path / "in.txt"
+    p.write_bytes(content)
+    r = run_cli("analyze", str(p), "--format", "json")
+    assert b"Traceback" not in r.stderr
+    if expect_ok:
+        assert r.returncode == 0, r.stderr
+        d = json.loads(r.stdout)
+        assert KEYS <= set(d)
+    else:
+        assert r.returncode != 0 and r.stderr.decode().startswith("error:")
+
+
+def test_cli_missing_path_and_bad_date(tmp_path):
+    r = run_cli("analyze", str(tmp_path / "nope.txt"))
+    assert r.returncode == 2 and b"Traceback" not in r.stderr and b"no such file" in r.stderr
+    r = run_cli("analyze", str(EXAMPLE), "--date", "18-02-2025")
+    assert r.returncode == 2 and b"Traceback" not in r.stderr and b"invalid publication date" in r.stderr
+
+
+def test_cli_cp1256_file_is_decoded(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("–", "-")
+    p = tmp_path / "w.txt"
+    p.write_bytes(text.encode("cp1256"))
+    r = run_cli("analyze", str(p), "--format", "json", "--date", "2025-03-02")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["text_sha256"] == khabar.analyze(text).text_sha256
+    assert d["source"]["encoding"] == "cp1256"
+
+
+def test_cli_large_article(tmp_path):
+    one = EXAMPLE.read_text(encoding="utf-8")
+    big = (one + "\n") * (5_000_000 // (len(one.encode()) + 1) + 1)
+    p = tmp_path / "big.txt"
+    p.write_text(big, encoding="utf-8")
+    assert p.stat().st_size >= 5_000_000
+    r = run_cli("analyze", str(p), "--format", "jsonl", "--date", "2025-03-02")
+    assert r.returncode == 0, r.stderr[-2000:]
+    d = json.loads(r.stdout)
+    assert len(d["sentences"]) > 1000
+
+
+def test_cli_pretty_and_stdin():
+    r = run_cli("analyze", "-", "--date", "2025-03-02", stdin=EXAMPLE.read_bytes())
+    assert r.returncode == 0, r.stderr
+    assert "Entities" in r.stdout.decode()
