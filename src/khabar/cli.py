@@ -203,6 +203,23 @@ def build_kb(out: Optional[Path] = typer.Option(None, help="Output KB path (defa
     Console().print(res)
 
 
+@build_app.command("lexicon")
+def build_lexicon(out: Optional[Path] = typer.Option(None, help="Output path (default: the shipped lexicon).")) -> None:
+    """Build the event trigger lexicon from UniversalPetrarch's Arabic CAMEO verbs + PLOVER map + our additions."""
+    res = _call("khabar.events.build_lexicon", "build", _shared(), out)
+    Console().print(res)
+
+
+@build_app.command("all")
+def build_all() -> None:
+    """Rebuild every shipped artefact in order: knowledge base, event lexicon, transliteration, NER model."""
+    shared = _shared()
+    for label, mod, fn in (("kb", "khabar.kb.build", "build"), ("lexicon", "khabar.events.build_lexicon", "build"),
+                           ("translit", "khabar.link.translit", "train"), ("ner", "khabar.ner.train", "train")):
+        Console().print(f"[bold]build {label}[/]")
+        Console().print(_call(mod, fn, shared, None))
+
+
 @eval_app.command("ner")
 def eval_ner(
     fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
@@ -238,6 +255,151 @@ def eval_quotes(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f
                 path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/quotes-dev.jsonl).")) -> None:
     """Quote detection P/R/F1 and speaker accuracy (0–100)."""
     print_eval(_call("khabar.eval.quotes", "evaluate", path), fmt, "Quotes")
+
+
+# --------------------------------------------------------------------------- store: ingest / export / events / entities
+# (owned by the store builder; duckdb is imported lazily inside khabar.store.duckdb_store)
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    gdelt_tsv = "gdelt-tsv"
+    plover_jsonl = "plover-jsonl"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _store():
+    return importlib.import_module("khabar.store.duckdb_store")
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files or folders: .txt/.html, .jsonl[.gz], .json, TREC .xml/.trec."),
+    db: Path = typer.Option(Path("khabar.duckdb"), "--db", help="DuckDB store (created if missing)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Pipeline processes (each loads the models once)."),
+    batch: int = typer.Option(64, "--batch", min=1, help="Documents per transaction."),
+    no_text: bool = typer.Option(False, "--no-text", help="Do not keep article texts in documents.text."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Try again the inputs recorded as failed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Analyse a corpus into a DuckDB store: resumable, every input accounted for (ok | failed | skipped)."""
+    store = _store()
+    try:
+        res = store.ingest(inputs, db, workers=workers, batch_size=batch, progress=not quiet,
+                           store_text=not no_text, retry_failed=retry_failed)
+    except store.StoreError as exc:
+        fail(str(exc))
+    out = Console(stderr=True)
+    out.print(f"[bold]ingest[/] {db}: read {res.read} inputs in {res.seconds:.1f} s "
+              f"({res.rate:.1f} articles/s) — new: ok {res.ok}, failed {res.failed}, skipped {res.skipped} "
+              f"(duplicates); already done {res.already}", highlight=False)
+    if res.failures:
+        out.print("failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(res.failures.items())), highlight=False)
+    out.print("database: " + ", ".join(f"{k} {v}" for k, v in res.totals.items()), highlight=False)
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(Path("khabar.duckdb"), "--db", help="DuckDB store."),
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="parquet | gdelt-tsv | plover-jsonl"),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder (created)."),
+    header: bool = typer.Option(False, "--header", help="gdelt-tsv: write a header row (GDELT files have none)."),
+) -> None:
+    """Export the store: Parquet tables, GDELT 2.0 event/mention TSV, or PLOVER/POLECAT-style JSON lines."""
+    store = _store()
+    try:
+        files = store.export(db, fmt.value, out, header=header)
+    except store.StoreError as exc:
+        fail(str(exc))
+    for f in files:
+        Console().print(str(f), highlight=False)
+
+
+def _print_rows(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, Any]], title: str) -> None:
+    """Rows as a rich table (``columns``: (header, row -> str)), JSON list or CSV (all columns)."""
+    import csv as _csv
+    import datetime as _dt
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, (_dt.date, _dt.datetime)):
+            return v.isoformat()
+        return v
+
+    if fmt == QueryFormat.json:
+        sys.stdout.write(json.dumps([{k: plain(v) for k, v in r.items()} for r in rows], ensure_ascii=False,
+                                    indent=2) + "\n")
+        return
+    if fmt == QueryFormat.csv:
+        if rows:
+            w = _csv.writer(sys.stdout, lineterminator="\n")
+            w.writerow(list(rows[0]))
+            for r in rows:
+                w.writerow([";".join(map(str, v)) if isinstance(v, list) else ("" if v is None else plain(v))
+                            for v in r.values()])
+        return
+    t = Table(title=f"{title} ({len(rows)})")
+    for h, _ in columns:
+        t.add_column(h)
+    for r in rows:
+        t.add_row(*[str(fn(r) if fn(r) is not None else "") for _, fn in columns])
+    Console().print(t)
+
+
+def _who(r: dict, p: str) -> str:
+    name = r.get(f"{p}_english") or ""
+    code = r.get(f"{p}_actor_code") or r.get(f"{p}_country") or ""
+    return f"{name} ({code})" if name and code else (name or code or "?")
+
+
+@app.command("events")
+def events_cmd(
+    db: Path = typer.Option(Path("khabar.duckdb"), "--db", help="DuckDB store."),
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="PLOVER event type (e.g. CONSULT)."),
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Substring of an actor's name, CAMEO code or KB id."),
+    country: Optional[str] = typer.Option(None, "--country", "-c", help="ISO alpha-3 of an actor or of the place."),
+    since: Optional[str] = typer.Option(None, "--since", help="First day, YYYY-MM-DD."),
+    until: Optional[str] = typer.Option(None, "--until", help="Last day, YYYY-MM-DD."),
+    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table | json | csv"),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="At most N rows (default: 50 for table, all otherwise)."),
+) -> None:
+    """Aggregated events across documents (same type, actors, day, place → one row)."""
+    store = _store()
+    try:
+        rows = store.query_events(db, type=type_, actor=actor, country=country, since=since, until=until,
+                                  limit=limit if limit is not None else (50 if fmt == QueryFormat.table else None))
+    except (store.StoreError, ValueError) as exc:
+        fail(str(exc))
+    _print_rows(rows, fmt, [
+        ("day", lambda r: r["day"]), ("event", lambda r: f"{_who(r, 'source')} — {r['type']}"
+                                                          f"{'/' + r['mode'] if r.get('mode') else ''} → {_who(r, 'target')}"),
+        ("cameo", lambda r: r.get("cameo")), ("where", lambda r: r.get("location_english") or r.get("location_country")),
+        ("mentions", lambda r: r["n_mentions"]), ("articles", lambda r: r["n_articles"]),
+        ("sources", lambda r: r["n_sources"]), ("id", lambda r: r["event_key"])], "Events")
+
+
+@app.command("entities")
+def entities_cmd(
+    db: Path = typer.Option(Path("khabar.duckdb"), "--db", help="DuckDB store."),
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="Entity label: PER, ORG, LOC, GPE, MISC."),
+    country: Optional[str] = typer.Option(None, "--country", "-c", help="ISO alpha-3 country."),
+    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table | json | csv"),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="At most N rows (default: 50 for table, all otherwise)."),
+) -> None:
+    """Canonical entities across documents (by KB id, or normalised text + label when not linked)."""
+    store = _store()
+    try:
+        rows = store.query_entities(db, type=type_, country=country,
+                                    limit=limit if limit is not None else (50 if fmt == QueryFormat.table else None))
+    except store.StoreError as exc:
+        fail(str(exc))
+    _print_rows(rows, fmt, [
+        ("entity", lambda r: r.get("english") or rtl((r.get("surfaces") or [""])[0])), ("label", lambda r: r["label"]),
+        ("country", lambda r: r.get("country")), ("actor", lambda r: r.get("actor_code")),
+        ("kb_id", lambda r: r.get("kb_id")), ("docs", lambda r: r["n_docs"]), ("mentions", lambda r: r["n_mentions"]),
+        ("surfaces", lambda r: " | ".join(rtl(s) for s in (r.get("surfaces") or [])[:3]))], "Entities")
 
 
 def main() -> None:

@@ -1,7 +1,778 @@
-"""Event coding stage (stub)."""
-from khabar.document import Document
+"""Event coding stage: PLOVER events with CAMEO codes, actors, place, date and modality, Arabic-native.
+
+Public entry: :func:`code_events` (``Document -> Document``, in place; never raises).
+
+Method (dictionary- and rule-based, in the tradition of TABARI/PETRARCH, adapted to Arabic word order):
+
+1. **Triggers** — every sentence's tokens are matched against the trigger lexicon (hand-written verbs and event
+   nouns, ``lexicons/events_triggers.tsv``, plus cleaned UniversalPetrarch verb+noun patterns; see
+   :mod:`khabar.events.build_lexicon`). Matching uses normalised, clitic-stripped, suffix-stripped keys
+   (:func:`khabar.events.lexicon.keys`); the longest form wins.
+2. **Actors** — linked entities of ``doc.entities`` (country, actor code from the linker) and, for generic noun
+   phrases, agent nouns (``lexicons/events_agents.tsv``) with a nationality adjective (KB
+   :meth:`~khabar.kb.store.KB.demonym`): "القوات الإسرائيلية" → ``ISRMIL``; plural demonyms ("الروس") alone.
+3. **Roles** — per trigger: an actor after a target preposition (على، ضد، إلى، لـ) is the target, after مع/بين a
+   partner, after من قبل / على أيدي the source; otherwise the first unmarked actor after a verb (VSO) or the nearest
+   one before it (SVO) is the source, a second unmarked one after a transitive verb the target. For event nouns a
+   following genitive is the source (احتجاجات الطلاب) or target (مقتل X, اعتقال X) as the lexicon says; a
+   nationality adjective right after the noun is the source (غارة إسرائيلية). Symmetric events (met, talked):
+   co-ordinated parties are split into source = the first, targets = the others.
+4. **Place** — a linked GPE/LOC after في / ب / قرب in the sentence (the most specific: city over country).
+   **Date** — the nearest DATE/TIME timex of the sentence, else the publication date (``source: pub_date``).
+5. **Modality** — negated (لم، لن، لا، ما، نفى), requested (دعا إلى، طالب، حث → a REQUEST event whose ``mode``
+   says what was asked; the action itself is not coded), future (سـ، سوف، من المقرر، من المتوقع), conditional
+   (إذا، لو، في حال); a negated AGREE/SUPPORT ("لن يقبل") becomes an asserted REJECT (CAMEO 12x).
+6. **Merging** — within the article, mentions of one action (same type and modality, compatible actors, date
+   and place; or an anaphoric definite noun such as "الاجتماع" with no participants of its own) become one Event
+   with several ``mentions``; the most specific place/date of any mention is kept.
+
+Cost is linear in the text length (dictionary lookups per token; windows of bounded size).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from khabar.document import Actor, Document, Entity, Event, Place, Span, Token
+from khabar.events.lexicon import Resources, TrigEntry, keys, resources
+from khabar.text.normalize import normalize, strip_clitics
+
+log = logging.getLogger("khabar.events")
+
+_STRONG_BOUND = set("؛;:()«»\"“”[]{}")
+_COMMA = set("،,")
+_BEFORE_WIN = 14
+_AFTER_WIN = 12
+_REQUEST_VERBS_MODE = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "CONSULT": "meet",
+                       "AGREE": "meet", "RETREAT": "yield", "CONCEDE": "yield", "SANCTION": "yield",
+                       "COERCE": "yield", "ASSAULT": "yield"}
+_REQUEST_CAMEO = {"assist": "101", "meet": "106", "yield": "105", "change": "104"}
+_REJECT_OF = {"AGREE": "120", "SUPPORT": "120", "COOPERATE": "121", "CONSULT": "125", "AID": "122"}
+_SYM_CONSULT = {"040", "046"}
+_DEMONYM_PLURAL_SUF = ("يين", "يون", "ين", "ون", "ان")
 
 
+# ------------------------------------------------------------------------------------------------ KB access
+def _kb():
+    try:
+        from khabar.kb.store import get_kb
+        return get_kb()
+    except Exception:  # noqa: BLE001 - KB optional: coder works without it
+        return None
+
+
+def _demonym(kb, word: str) -> str | None:
+    if kb is None:
+        return None
+    try:
+        return kb.demonym(word)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _kb_place(kb, kb_id: str | None):
+    if kb is None or not kb_id:
+        return None
+    try:
+        return kb.get(kb_id)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+# ------------------------------------------------------------------------------------------------ records
+@dataclass
+class _Mention:
+    """An actor candidate in a sentence: token span [a, b), the Actor, marker role, and kind."""
+
+    a: int
+    b: int
+    actor: Actor
+    marker: str | None = None  # target | partner | location | agent | source_or_target | None
+    is_place: bool = False
+    place: Place | None = None
+    conj: bool = False  # starts with و (co-ordinated with the previous mention)
+    generic: bool = False  # agent noun without a name
+    adjective: bool = False  # singular nationality adjective (غارة إسرائيلية)
+
+
+@dataclass
+class _Trig:
+    a: int
+    b: int
+    entry: TrigEntry
+    definite: bool = False
+    up: bool = False
+    requested_by: "_Trig | None" = None
+    governed: bool = False
+    drop: bool = False
+    modality: str = "asserted"
+    sources: list[_Mention] = field(default_factory=list)
+    targets: list[_Mention] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------------ entry
 def code_events(doc: Document) -> Document:
-    """Fill ``doc.events``. Stub."""
+    """Fill ``doc.events`` with :class:`~khabar.document.Event` records (in place; returns ``doc``).
+
+    Input: a Document with ``tokens``/``sentences`` (segmentation is run if missing), and where available
+    ``entities`` (linked: ``country``, ``actor_code``, ``kb_id``, ``lat``/``lon``) and ``timexes``.
+    Output: ``doc.events`` — one Event per real action (merged mentions), in order of first mention.
+    Never raises: on an internal error the events found so far are kept and a warning is added.
+    """
+    try:
+        if not doc.sentences and doc.text:
+            from khabar.text.segment import segment
+            segment(doc)
+        res = resources()
+        kb = _kb()
+        raw: list[Event] = []
+        anaphoric: list[bool] = []
+        ents = sorted(doc.entities, key=lambda e: e.start)
+        ei = 0
+        tx = sorted(doc.timexes, key=lambda t: t.start)
+        ti = 0
+        for si, sent in enumerate(doc.sentences):
+            toks = doc.tokens[sent.tok_start:sent.tok_end]
+            if not toks:
+                continue
+            while ei < len(ents) and ents[ei].start < sent.start:
+                ei += 1
+            ej = ei
+            while ej < len(ents) and ents[ej].start < sent.end:
+                ej += 1
+            while ti < len(tx) and tx[ti].end <= sent.start:
+                ti += 1
+            tj = ti
+            while tj < len(tx) and tx[tj].start < sent.end:
+                tj += 1
+            for ev, ana in _code_sentence(doc, si, toks, ents[ei:ej], tx[ti:tj], res, kb):
+                raw.append(ev)
+                anaphoric.append(ana)
+        doc.events.extend(_merge(raw, anaphoric))
+    except Exception as exc:  # noqa: BLE001 - a stage must never raise
+        log.debug("event coding failed", exc_info=True)
+        doc.warnings.append(f"events: {type(exc).__name__}: {exc}")
     return doc
+
+
+# ------------------------------------------------------------------------------------------------ triggers
+def _find_triggers(toks: list[Token], res: Resources) -> list[_Trig]:
+    tkeys = [keys(t.norm) for t in toks]
+    used = [False] * len(toks)
+    found: list[_Trig] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        if used[i]:
+            i += 1
+            continue
+        best: tuple[int, int, TrigEntry] | None = None
+        for k in tkeys[i]:
+            for e in res.by_first.get(k, ()):
+                end = _match_rest(e, i, tkeys, used)
+                if end is None:
+                    continue
+                if best is None or len(e.words) > len(best[2].words) or (
+                        len(e.words) == len(best[2].words) and e.order < best[2].order):
+                    best = (i, end, e)
+                break  # entries are sorted longest first: the first match for this key is its best
+        if best is not None:
+            a, b, e = best
+            for j in range(a, b):
+                used[j] = True
+            definite = any(c.startswith("ال") for c in strip_clitics(toks[a].norm)[:3]) and len(e.words) == 1
+            found.append(_Trig(a, b, e, definite=definite))
+            i = a + 1
+            continue
+        i += 1
+    # UniversalPetrarch verb + noun patterns, on tokens no hand trigger used
+    if res.up_verbs:
+        for i in range(n):
+            if used[i]:
+                continue
+            hit = None
+            for k in tkeys[i]:
+                pats = res.up_verbs.get(k)
+                if not pats:
+                    continue
+                for j in range(i + 1, min(n, i + 5)):
+                    if used[j]:
+                        break
+                    kj = set(tkeys[j])
+                    for noun, cameo, typ, mode in pats:
+                        if noun in kj:
+                            hit = (j, cameo, typ, mode)
+                            break
+                    if hit:
+                        break
+                if hit:
+                    break
+            if hit:
+                j, cameo, typ, mode = hit
+                e = TrigEntry((toks[i].norm,), (), typ, cameo, mode, "v", frozenset({"weak"}), 10 ** 6)
+                used[i] = used[j] = True
+                found.append(_Trig(i, j + 1, e, up=True))
+    found.sort(key=lambda t: t.a)
+    return found
+
+
+def _match_rest(e: TrigEntry, i: int, tkeys: list[list[str]], used: list[bool]) -> int | None:
+    pos = i
+    for w, gap in zip(e.words[1:], e.gaps):
+        nxt = None
+        for j in range(pos + 1, min(len(tkeys), pos + 2 + gap)):
+            if used[j]:
+                break
+            if w in tkeys[j]:
+                nxt = j
+                break
+        if nxt is None:
+            return None
+        pos = nxt
+    return pos + 1
+
+
+# ------------------------------------------------------------------------------------------------ actors
+def _tok_index(toks: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    a = b = None
+    for i, t in enumerate(toks):
+        if a is None and t.end > start:
+            a = i
+        if t.start < end:
+            b = i + 1
+    if a is None or b is None or b <= a:
+        return None
+    return a, b
+
+
+def _marker_before(doc: Document, toks: list[Token], a: int, ent_start: int, res: Resources) -> tuple[str | None, bool]:
+    """Role marker of a mention starting at token ``a`` (clitic inside the token, or the preceding word)."""
+    conj = False
+    t = toks[a]
+    prefix = normalize(doc.text[t.start:ent_start]) if ent_start > t.start else ""
+    norm = t.norm
+    if not prefix:
+        # clitics on the token itself: و ف then ب ل ك (only when the remainder is a name/definite)
+        p = ""
+        w = norm
+        while len(w) > 3 and w[0] in "وف" and not p:
+            conj = conj or w[0] == "و"
+            w = w[1:]
+            break
+        if len(w) > 3 and w[0] in "بلك" and (w[1:].startswith("ال") or w[0] == "ل" and w[1:2] == "ل"):
+            p = w[0]
+        prefix = p
+    else:
+        if prefix.startswith("و"):
+            conj = True
+            prefix = prefix[1:]
+        prefix = prefix.replace("ال", "")
+    if prefix:
+        role = res.roles.get(prefix[-1]) or res.roles.get(prefix)
+        if role:
+            return role, conj
+    if a > 0:
+        prev = toks[a - 1].norm
+        p2 = toks[a - 2].norm if a > 1 else ""
+        if prev in ("قبل",) and p2 in ("من",):
+            return "agent", conj
+        if prev in ("ايدي", "يد") and p2 in ("علي", "على"):
+            return "agent", conj
+        for c in strip_clitics(prev)[:2]:
+            r = res.roles.get(c)
+            if r:
+                if c != prev and prev.startswith("و"):
+                    conj = True
+                return r, conj
+        if prev.startswith("و") and len(prev) == 1:
+            conj = True
+    return None, conj
+
+
+def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resources, kb) -> list[_Mention]:
+    out: list[_Mention] = []
+    taken = [False] * len(toks)
+    for e in ents:
+        span = _tok_index(toks, e.start, e.end)
+        if span is None:
+            continue
+        a, b = span
+        if any(taken[a:b]):
+            continue
+        marker, conj = _marker_before(doc, toks, a, e.start, res)
+        label = (e.label or "").upper()
+        place = None
+        is_place = False
+        if label in ("GPE", "LOC") or (e.kb_id or "").startswith(("city:", "country:", "region:")):
+            place = Place(english=e.english, country=e.country, kb_id=e.kb_id, lat=e.lat, lon=e.lon,
+                          start=e.start, end=e.end, text=e.text)
+            if place.lat is None and e.kb_id:
+                ke = _kb_place(kb, e.kb_id)
+                if ke is not None:
+                    place.lat, place.lon = ke.lat, ke.lon
+            is_place = marker == "location" or (label == "LOC" and marker is None)
+        country = e.country
+        code = e.actor_code or country
+        if not (country or code or e.english or label in ("PER", "ORG")):
+            continue
+        actor = Actor(english=e.english, country=country, actor_code=code, kb_id=e.kb_id, start=e.start,
+                      end=e.end, text=e.text)
+        for j in range(a, b):
+            taken[j] = True
+        out.append(_Mention(a, b, actor, marker, is_place, place, conj,
+                            generic=(e.link == "role" and not e.kb_id)))
+    # agent nouns with a nationality adjective, and plural demonyms
+    n = len(toks)
+    i = 0
+    while i < n:
+        if taken[i]:
+            i += 1
+            continue
+        agent = None
+        alen = 1
+        cands = strip_clitics(toks[i].norm)
+        if i + 1 < n:
+            for c in cands[:3]:
+                two = c + " " + toks[i + 1].norm
+                if two in res.agents:
+                    agent, alen = res.agents[two], 2
+                    break
+        if agent is None:
+            for c in cands[:4]:
+                if c in res.agents:
+                    agent = res.agents[c]
+                    break
+        if agent is not None:
+            countries: list[tuple[int, str]] = []
+            j = i + alen
+            lim = min(n, i + alen + 3)
+            while j < lim and not taken[j]:
+                c = _demonym(kb, toks[j].text)
+                if c:
+                    countries.append((j, c))
+                    # co-ordinated demonyms: الروسيين والأمريكيين
+                    k = j + 1
+                    while k < n and not taken[k] and toks[k].norm.startswith("و"):
+                        c2 = _demonym(kb, toks[k].text)
+                        if not c2:
+                            break
+                        countries.append((k, c2))
+                        k += 1
+                    break
+                j += 1
+            marker, conj = _marker_before(doc, toks, i, toks[i].start, res)
+            if countries:
+                last = countries[-1][0]
+                for idx, (j2, c) in enumerate(countries):
+                    act = Actor(english=None, country=c, actor_code=c + agent, start=toks[i].start,
+                                end=toks[last].end, text=doc.text[toks[i].start:toks[last].end])
+                    out.append(_Mention(i if idx == 0 else j2, last + 1 if idx == len(countries) - 1 else j2 + 1,
+                                        act, marker, conj=conj if idx == 0 else True))
+                for j2 in range(i, last + 1):
+                    taken[j2] = True
+                i = last + 1
+                continue
+            act = Actor(english=None, country=None, actor_code=agent, start=toks[i].start,
+                        end=toks[i + alen - 1].end, text=doc.text[toks[i].start:toks[i + alen - 1].end])
+            out.append(_Mention(i, i + alen, act, marker, conj=conj, generic=True))
+            for j2 in range(i, i + alen):
+                taken[j2] = True
+            i += alen
+            continue
+        c = _demonym(kb, toks[i].text)
+        if c:
+            base = strip_clitics(toks[i].norm)[-1]
+            plural = base.endswith(_DEMONYM_PLURAL_SUF) or not base.endswith(("ي", "يه"))
+            marker, conj = _marker_before(doc, toks, i, toks[i].start, res)
+            act = Actor(english=None, country=c, actor_code=c, start=toks[i].start, end=toks[i].end,
+                        text=toks[i].text)
+            out.append(_Mention(i, i + 1, act, marker, conj=conj, adjective=not plural))
+            taken[i] = True
+        i += 1
+    out.sort(key=lambda m: m.a)
+    # co-ordination: a mention starting with و right after another inherits its marker
+    for k in range(1, len(out)):
+        m, p = out[k], out[k - 1]
+        if m.conj and m.marker is None and m.a - p.b <= 3:
+            m.marker = p.marker
+            if p.is_place and m.place is not None:
+                m.is_place = True
+    # agent noun right before a named entity: merge country into the entity (وزير الخارجية الروسي سيرجي لافروف)
+    merged: list[_Mention] = []
+    for m in out:
+        if merged and merged[-1].generic and not m.generic and m.a - merged[-1].b <= 1 and not m.is_place:
+            g = merged.pop()
+            if not m.actor.country and g.actor.country:
+                m.actor.country = g.actor.country
+                m.actor.actor_code = m.actor.actor_code or g.actor.actor_code
+            m.marker = m.marker or g.marker
+            m.conj = m.conj or g.conj
+            m.a = g.a
+        elif (merged and merged[-1].generic is False and merged[-1].actor.kb_id is None and merged[-1].actor.country
+              and merged[-1].actor.english is None and not m.is_place and m.actor.kb_id and m.a - merged[-1].b <= 0):
+            g = merged.pop()
+            if not m.actor.country:
+                m.actor.country = g.actor.country
+            m.marker = m.marker or g.marker
+            m.conj = m.conj or g.conj
+            m.a = g.a
+        merged.append(m)
+    return merged
+
+
+# ------------------------------------------------------------------------------------------------ sentence
+def _bounded(toks: list[Token], i: int, step: int, limit: int, stop_comma: bool) -> int:
+    """Last index reachable from ``i`` in direction ``step`` within ``limit`` tokens, stopping at boundaries."""
+    j = i
+    for _ in range(limit):
+        k = j + step
+        if k < 0 or k >= len(toks):
+            break
+        ch = toks[k].text
+        if ch in _STRONG_BOUND or (stop_comma and ch in _COMMA):
+            break
+        j = k
+    return j
+
+
+def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
+    """Modality of one trigger from the cues before it (conditional > negated > future)."""
+    found: set[str] = set()
+    # future prefix on the trigger itself (سيلتقي) or on a verb just before it (سيتم عقد)
+    for j in (trig.a, trig.a - 1):
+        if 0 <= j < len(toks):
+            w = strip_clitics(toks[j].norm)
+            for c in w[:2]:
+                if len(c) >= 4 and c[0] == "س" and c[1] in "يتن" and (j < trig.a or trig.entry.pos == "v"):
+                    if j == trig.a or c[1:] not in ("يد", "ياسه"):
+                        found.add("future")
+    lo = max(0, trig.a - 10)
+    j = trig.a - 1
+    while j >= lo:
+        t = toks[j]
+        if t.text in _STRONG_BOUND:
+            break
+        for c in strip_clitics(t.norm)[:2]:
+            for words, mod, scope in res.modality.get(c, ()):
+                if trig.a - j > scope or mod == "requested":
+                    continue
+                if all(j + q < len(toks) and toks[j + q].norm == w for q, w in enumerate(words[1:], 1)):
+                    found.add(mod)
+        j -= 1
+    for mod in ("conditional", "negated", "future"):
+        if mod in found:
+            return mod
+    return "asserted"
+
+
+def sentence_triggers(toks: list[Token], res: Resources | None = None) -> list[_Trig]:
+    """Triggers of one sentence's tokens with request/governed marks and modality (no actors).
+
+    Input: tokens of one sentence. Output: list of trigger records (``a``, ``b`` token indices, ``entry``
+    (:class:`~khabar.events.lexicon.TrigEntry`), ``definite``, ``modality``, ``drop``). Used by the coder and by
+    the sentence gate (:mod:`khabar.events.gate`).
+    """
+    res = res or resources()
+    trigs = _find_triggers(toks, res)
+    # requests and governed actions: دعا إلى وقف …, وافق على بدء مفاوضات
+    for k, t in enumerate(trigs):
+        if t.entry.type == "REQUEST" and not t.up:
+            for u in trigs[k + 1:]:
+                if u.a - t.b > 8 or any(x.text in _STRONG_BOUND for x in toks[t.b:u.a]):
+                    break
+                if u.entry.type == "REQUEST":
+                    continue
+                u.requested_by = t
+                u.drop = True
+                break
+        elif t.entry.type == "AGREE":
+            for u in trigs[k + 1:]:
+                if u.a - t.b > 3:
+                    break
+                u.governed = True
+    for t in trigs:
+        t.modality = _modality(toks, t, res)
+    return trigs
+
+
+def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity], timexes, res: Resources,
+                   kb) -> list[tuple[Event, bool]]:
+    trigs = sentence_triggers(toks, res)
+    if not trigs:
+        return []
+    from khabar.events import gate
+    for typ in gate.GATED:
+        if any(t.entry.type == typ and not t.drop for t in trigs) and not gate.keep(toks, trigs, typ):
+            for t in trigs:
+                if t.entry.type == typ:
+                    t.drop = True
+    mentions = _mentions(doc, toks, ents, res, kb)
+    out: list[tuple[Event, bool]] = []
+    for k, t in enumerate(trigs):
+        if t.drop:
+            continue
+        _assign_roles(toks, t, trigs, mentions)
+        if t.entry.type == "REJECT" and t.modality == "negated":
+            t.modality = "asserted"  # "نفى أن يكون رفض" is rare; a negation cue on REJECT is the cue itself
+        has_actor = bool(t.sources or t.targets)
+        if "weak" in t.entry.flags and not any(m.actor.country or m.actor.kb_id for m in t.sources + t.targets):
+            continue
+        typ, cameo, mode, modality = t.entry.type, t.entry.cameo, t.entry.mode, t.modality
+        if t.governed and modality == "asserted":
+            modality = "future"
+        if modality == "negated" and typ in _REJECT_OF:
+            typ, cameo, mode, modality = "REJECT", _REJECT_OF[typ], None, "asserted"
+        if typ == "REQUEST":
+            asked = next((u for u in trigs if u.requested_by is t), None)
+            if asked is not None:
+                mode = _REQUEST_VERBS_MODE.get(asked.entry.type, "change")
+                cameo = _REQUEST_CAMEO.get(mode, "100")
+                if not t.targets:
+                    _assign_roles(toks, asked, trigs, mentions)
+                    t.targets = [m for m in asked.targets + asked.sources if m not in t.sources]
+            modality = "requested" if asked is not None or modality == "asserted" else modality
+        srcs = _dedup([m.actor for m in t.sources])
+        tgts = [a for a in _dedup([m.actor for m in t.targets]) if not srcs or not _same_actor(a, srcs[0])]
+        place = _place(toks, t, mentions)
+        date = _date(doc, toks, t, timexes)
+        trig_span = Span(toks[t.a].start, toks[t.b - 1].end, doc.text[toks[t.a].start:toks[t.b - 1].end])
+        if typ == "CONSULT" and cameo in _SYM_CONSULT and place and place.country:
+            parts = {a.country for a in srcs + tgts if a.country}
+            if len(parts) >= 2 and place.country not in parts:
+                mode, cameo = "third-party", "044"
+        ev = Event(type=typ, cameo=cameo, trigger=trig_span, sentence=si, mode=mode,
+                   source=srcs[0] if srcs else None, target=tgts[0] if tgts else None, sources=srcs, targets=tgts,
+                   location=place, date=date, modality=modality, mentions=[trig_span])
+        anaphoric = t.definite and t.entry.pos == "n" and not has_actor
+        out.append((ev, anaphoric))
+    return out
+
+
+def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list[_Mention]) -> None:
+    if t.sources or t.targets:
+        return
+    e = t.entry
+    sym = "sym" in e.flags
+    lo = _bounded(toks, t.a, -1, _BEFORE_WIN, stop_comma=False)
+    hi = _bounded(toks, t.b - 1, 1, _AFTER_WIN, stop_comma=True)
+    # do not take actors across another trigger's clause after us
+    for u in trigs:
+        if u.a >= t.b and u is not t and u.a <= hi and u.entry.pos == "v" and u.requested_by is None:
+            hi = u.a - 1
+            break
+    after = [m for m in mentions if m.a >= t.b and m.a <= hi and not m.is_place]
+    before = [m for m in mentions if m.b <= t.a and m.a >= lo and not m.is_place]
+    sources: list[_Mention] = []
+    targets: list[_Mention] = []
+    partners: list[_Mention] = []
+    unmarked_after: list[_Mention] = []
+    for m in after:
+        if m.marker in ("target", "source_or_target"):
+            if m.marker == "target" or e.type in ("RETREAT", "SANCTION"):
+                targets.append(m)
+        elif m.marker == "partner":
+            partners.append(m)
+        elif m.marker == "agent":
+            sources.append(m)
+        elif m.marker is None:
+            unmarked_after.append(m)
+    # event nouns: genitive / adjective right after the trigger
+    noun = e.pos == "n"
+    if unmarked_after:
+        first = unmarked_after[0]
+        adjacent = first.a - t.b <= 1
+        if noun:
+            if first.adjective and adjacent:
+                sources.append(first)
+                unmarked_after = unmarked_after[1:]
+            elif adjacent and "gt" in e.flags:
+                targets.append(first)
+                unmarked_after = unmarked_after[1:]
+            elif adjacent and ("gs" in e.flags or sym):
+                sources.append(first)
+                unmarked_after = unmarked_after[1:]
+            elif t.definite:
+                unmarked_after = []
+        if unmarked_after and not noun:
+            if "pass" in e.flags:
+                targets.append(unmarked_after[0])
+            else:
+                if not sources:
+                    sources.append(unmarked_after[0])
+                    rest = _group(unmarked_after)
+                    sources.extend(rest)
+                    unmarked_after = [m for m in unmarked_after[1:] if m not in rest]
+                if unmarked_after and "gs" not in e.flags and not sym:
+                    targets.append(unmarked_after[0])
+        elif unmarked_after and noun and not t.definite and not sources and "gt" not in e.flags:
+            sources.append(unmarked_after[0])
+    if not sources and not (noun and t.definite):
+        cands = [m for m in before if m.marker in (None, "agent")]
+        if cands:
+            pick = next((m for m in reversed(cands) if m.actor.country), cands[-1])
+            idx = cands.index(pick)
+            grp = [pick]
+            k = idx
+            while k > 0:
+                nxt, prv = cands[k], cands[k - 1]
+                if nxt.conj and nxt.a - prv.b <= 4:
+                    grp.insert(0, prv)
+                    k -= 1
+                else:
+                    break
+            k = idx
+            while k + 1 < len(cands) and cands[k + 1].conj and cands[k + 1].a - cands[k].b <= 4:
+                grp.append(cands[k + 1])
+                k += 1
+            if "pass" in e.flags:
+                targets.extend(grp)
+            else:
+                sources.extend(grp)
+        # targets marked before a noun trigger are rare; ignore
+    if partners:
+        if sources:
+            targets = partners + targets
+        else:
+            sources, targets = partners[:1], partners[1:] + targets
+    if sym and not targets and len(sources) >= 2:
+        # symmetric with co-ordinated parties: the first is source, the others targets
+        countries = [m.actor.country for m in sources]
+        if len(set(c for c in countries if c)) >= 2 or all(m.actor.kb_id for m in sources):
+            sources, targets = sources[:1], sources[1:]
+    t.sources = sources
+    t.targets = [m for m in targets if m not in sources]
+
+
+def _group(ms: list[_Mention]) -> list[_Mention]:
+    """Mentions co-ordinated with the first one (X و Y)."""
+    out = []
+    for k in range(1, len(ms)):
+        if ms[k].conj and ms[k].a - ms[k - 1].b <= 4:
+            out.append(ms[k])
+        else:
+            break
+    return out
+
+
+def _dedup(actors: list[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    for a in actors:
+        if any(_same_actor(a, b) for b in out):
+            continue
+        out.append(a)
+    return out
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    if a.kb_id and b.kb_id:
+        return a.kb_id == b.kb_id
+    if a.start is not None and a.start == b.start and a.end == b.end:
+        return True
+    return bool(a.actor_code and a.actor_code == b.actor_code and not a.kb_id and not b.kb_id)
+
+
+_RANK = {"city": 3, "region": 2, "country": 1}
+
+
+def _place_rank(p: Place) -> int:
+    kid = p.kb_id or ""
+    return _RANK.get(kid.split(":", 1)[0], 2 if p.lat is not None else 0)
+
+
+def _place(toks: list[Token], t: _Trig, mentions: list[_Mention]) -> Place | None:
+    """The most specific linked place in a location phrase (في/ب/قرب + GPE/LOC) of the trigger's sentence."""
+    cands = [m for m in mentions if m.place is not None and (m.is_place or m.marker == "location")]
+    if not cands:
+        return None
+    # prefer places after the trigger within its clause, then any in the sentence
+    near = [m for m in cands if m.a >= t.b and m.a - t.b <= 15] or cands
+    best = max(near, key=lambda m: (_place_rank(m.place), -abs(m.a - t.a)))
+    return best.place
+
+
+def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
+    best = None
+    bd = None
+    tpos = toks[t.a].start
+    for x in timexes:
+        if x.type not in ("DATE", "TIME") or not x.value:
+            continue
+        d = abs(x.start - tpos)
+        if bd is None or d < bd:
+            best, bd = x, d
+    if best is not None:
+        return {"value": best.value, "source": "timex", "start": best.start, "end": best.end}
+    if doc.pub_date:
+        return {"value": doc.pub_date, "source": "pub_date"}
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ merging
+def _countries(ev: Event) -> set[str]:
+    return {a.country for a in ev.sources + ev.targets if a.country}
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    if a.type != b.type or a.modality != b.modality:
+        return False
+    ca, cb = _countries(a), _countries(b)
+    if ca and cb and not (ca <= cb or cb <= ca):
+        return False
+    if not (ca and cb):
+        ka = {x.kb_id for x in a.sources + a.targets if x.kb_id}
+        kb_ = {x.kb_id for x in b.sources + b.targets if x.kb_id}
+        if not (ka and kb_ and ka & kb_):
+            if abs(a.sentence - b.sentence) > (2 if (ca or cb) else 1):
+                return False
+    da, db = a.date or {}, b.date or {}
+    if da.get("source") == "timex" and db.get("source") == "timex" and da.get("value") != db.get("value"):
+        return False
+    la, lb = a.location, b.location
+    if la and lb and la.country and lb.country and la.country != lb.country:
+        return False
+    if la and lb and _place_rank(la) == _place_rank(lb) == 3 and la.kb_id != lb.kb_id:
+        return False
+    return True
+
+
+def _absorb(a: Event, b: Event) -> None:
+    a.mentions.extend(b.mentions)
+    for x in b.sources:
+        if not any(_same_actor(x, y) for y in a.sources + a.targets):
+            (a.sources if not a.sources else a.targets).append(x)
+    for x in b.targets:
+        if not any(_same_actor(x, y) for y in a.sources + a.targets):
+            a.targets.append(x)
+    a.source = a.sources[0] if a.sources else None
+    a.target = a.targets[0] if a.targets else None
+    if b.location and (a.location is None or _place_rank(b.location) > _place_rank(a.location)):
+        a.location = b.location
+    if (b.date or {}).get("source") == "timex" and (a.date or {}).get("source") != "timex":
+        a.date = b.date
+    if a.mode is None and b.mode:
+        a.mode, a.cameo = b.mode, b.cameo
+    if a.type == "CONSULT" and a.location and a.location.country and a.cameo in _SYM_CONSULT | {"044"}:
+        parts = _countries(a)
+        if len(parts) >= 2 and a.location.country not in parts:
+            a.mode, a.cameo = "third-party", "044"
+
+
+def _merge(raw: list[Event], anaphoric: list[bool]) -> list[Event]:
+    out: list[Event] = []
+    for ev, ana in zip(raw, anaphoric):
+        target = None
+        if ana:
+            for prev in reversed(out):
+                if prev.type == ev.type and prev.modality == ev.modality and ev.sentence - prev.sentence <= 6:
+                    target = prev
+                    break
+        else:
+            for prev in reversed(out):
+                if _compatible(prev, ev):
+                    target = prev
+                    break
+        if target is not None:
+            _absorb(target, ev)
+        else:
+            out.append(ev)
+    return out

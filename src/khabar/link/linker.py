@@ -1,7 +1,572 @@
-"""Linking stage (stub)."""
-from khabar.document import Document
+"""Linking stage: every entity mention to one canonical KB entity, English name and CAMEO actor code.
+
+Public entry: :func:`link` (``Document -> Document``, in place). Steps, in order:
+
+1. **Gazetteer pass** — KB aliases the NER missed (multi-token country/city/organisation names, curated persons'
+   names, big cities; single-word aliases only from the curated lists or countries, never from
+   ``data/kb/gazetteer_stop.txt``), added where they overlap no existing entity (``link="exact"``).
+2. **Candidates** per mention: exact alias (:meth:`KB.lookup`, clitics stripped), then a role/title prefix
+   stripped (``الرئيس الأوكراني فولوديمير زيلنسكي`` → the name), then variant-tolerant matching for transliterated
+   names (:meth:`KB.fuzzy`: consonant-class skeleton + rapidfuzz ratio ≥ 85, ``link="fuzzy"``).
+3. **Context ranking** of several candidates: type agreement with the NER label, the KB prior, countries already
+   seen in the document (linked places and nationality adjectives), and for persons an office held on the
+   publication date.
+4. **In-document coreference**: a short form (surname) of a name mentioned before links to it
+   (``لافروف`` → ``سيرجي لافروف``, ``link="coref"``); all mentions of one entity share ``cluster``.
+5. **Roles**: role phrases (``وزير الخارجية الروسي``, ``الرئيس الأوكراني``, ``مستشار الأمن القومي``) parsed with
+   :meth:`KB.parse_role`. Followed by a person's name (apposition) they set that person's ``role`` (and country /
+   actor code when the name is NIL); alone they become an extra ``PER`` entity with ``link="role"`` carrying the
+   office holder on ``doc.pub_date`` (:meth:`KB.office_holder`) or at least the actor code (``RUSGOV``).
+6. **NIL**: ``english`` is a Latin transliteration (:func:`khabar.link.translit.transliterate` when available,
+   else the ANETAC/google word table of the KB, else a letter map), ``kb_id`` None, ``link="translit"``.
+
+Linked places get ``label`` GPE (countries, cities, states) or LOC (other places), and ``lat``/``lon``.
+Never raises on any input (errors inside one mention leave that mention unlinked).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from khabar.document import Document, Entity
+from khabar.kb.store import KB, KBEntity, alias_key, get_kb, tokens
+from khabar.paths import KB_DIR
+from khabar.text.normalize import normalize, strip_clitics
+
+# roles that denote one person (an office) and can be resolved to a holder
+PERSON_ROLES_AGENTS = {"GOV", "MIL", "IGO", "SPY", "LEG", "JUD", "COP", ""}
+GROUP_ROLES = {"MILITARY", "POLICE", "GOVERNMENT", "OFFICIALS", "DELEGATION", "DIPLOMATS", "LEGISLATURE",
+               "LEGISLATORS", "OPPOSITION", "REBELS", "PROTESTERS", "CIVILIANS", "JUDICIARY", "INTELLIGENCE",
+               "BUSINESS", "MEDIA"}
+GENERIC_ROLES = {"MINISTER", "ADVISER", "SPOKESPERSON", "COMMANDER", "GENERAL", "AMBASSADOR", "SECRETARY_GENERAL"}
+_PLACE_SUB = {"country", "city", "region"}
+_GPE_SUB = {"country", "city"}
+
+
+@functools.lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    p = KB_DIR / "gazetteer_stop.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(alias_key(l) for l in p.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    p = KB_DIR / "generic_heads.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _translit_fn():
+    try:
+        from khabar.link import translit as _t
+        fn = getattr(_t, "transliterate", None)
+        return fn if callable(fn) else None
+    except Exception:  # noqa: BLE001 - optional module
+        return None
+
+
+_LETTERS = {"ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
+            "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f",
+            "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y", "ء": "'", "ة": "a",
+            "ى": "a", "أ": "a", "إ": "i", "آ": "a", "ؤ": "'", "ئ": "'"}
+
+
+def romanize(text: str, kb: KB | None = None) -> str:
+    """Latin rendering of an Arabic name (str → str): the transliteration model when present, else the KB's
+    ANETAC/google word table word by word, else a letter map. Latin input is returned unchanged."""
+    if not re.search("[\u0600-\u06ff]", text or ""):
+        return (text or "").strip()
+    fn = _translit_fn()
+    if fn is not None:
+        try:
+            out = fn(text)
+            if isinstance(out, str) and out.strip():
+                return out.strip()
+        except Exception:  # noqa: BLE001
+            pass
+    kb = kb or get_kb()
+    words = []
+    for w in tokens(text):
+        words.append(_word_latin(w, kb))
+    return " ".join(x for x in words if x)
+
+
+def _word_latin(w: str, kb: KB) -> str:
+    if not re.search("[\u0600-\u06ff]", w):
+        return w
+    en = kb.translit_words.get(w)
+    if en:
+        return en[:1].upper() + en[1:]
+    if w.startswith("ال") and len(w) > 3:
+        rest = _word_latin(w[2:], kb)
+        return "al-" + rest if rest else ""
+    if w.startswith("لل") and len(w) > 4:
+        return _word_latin("ال" + w[2:], kb)
+    if w[0] in "وفبكل" and w[1:3] == "ال" and len(w) > 4:
+        return _word_latin(w[1:], kb)
+    en = "".join(_LETTERS.get(c, c if c.isascii() else "") for c in w).strip("'")
+    return en[:1].upper() + en[1:] if en else en
+
+
+# ----------------------------------------------------------------------------------------------------- helpers
+
+def _type_ok(label: str, e: KBEntity) -> bool:
+    if label in ("GPE", "LOC"):
+        return e.type in ("GPE", "LOC")
+    if label == "ORG":
+        return e.type in ("ORG",) or e.subtype in ("country",)  # metonymy: a country acting
+    return e.type == label
+
+
+def _apply(ent: Entity, e: KBEntity, how: str, score: float, pub_date: str | None, correct_label: bool) -> None:
+    ent.english = e.english
+    ent.kb_id = e.id
+    ent.country = e.country
+    ent.actor_code = e.actor_code
+    ent.link = how
+    ent.score = round(float(score), 1)
+    ent.lat, ent.lon = e.lat, e.lon
+    if e.type == "PER" and e.roles:
+        held = _role_on(e, pub_date)
+        if held:
+            ent.role = ent.role or held
+    if correct_label:
+        if e.subtype in _GPE_SUB or (e.subtype == "region" and e.country):
+            ent.label = "GPE"
+        elif e.subtype in _PLACE_SUB:
+            ent.label = "LOC"
+        elif e.type in ("PER", "ORG") and ent.label != e.type:
+            ent.label = e.type
+
+
+def _role_on(e: KBEntity, date: str | None) -> str | None:
+    d = (date or "9999-12-31")[:10]
+    live = [r for r in e.roles if (r[2] is None or r[2] <= d) and (r[3] is None or d <= r[3])]
+    if not live:
+        return None
+    live.sort(key=lambda r: r[2] or "")
+    return live[-1][0]
+
+
+def _rank(kb: KB, cands: list[KBEntity], label: str, doc_countries: dict[str, int], pub_date: str | None,
+          ) -> KBEntity:
+    def score(e: KBEntity) -> float:
+        s = e.prior
+        if _type_ok(label, e):
+            s += 5
+        if e.country and e.country in doc_countries:
+            s += 2 + min(3, doc_countries[e.country])
+        if e.type == "PER" and _role_on(e, pub_date):
+            s += 2
+        if e.id.startswith("up:"):
+            s -= 1
+        return s
+    return max(cands, key=score)
+
+
+def _text_candidates(kb: KB, text: str) -> tuple[list[KBEntity], str, int]:
+    """Exact candidates for a mention text: whole text, then with a role/title prefix removed.
+    Returns (candidates, how, number of leading tokens dropped)."""
+    c = kb.lookup(text)
+    if c:
+        return c, "exact", 0
+    words = text.split()
+    if len(words) >= 2:
+        rm = kb.parse_role([normalize(w) for w in words])
+        if rm and 0 < rm.n_tokens < len(words):
+            rest = " ".join(words[rm.n_tokens:])
+            c = kb.lookup(rest)
+            if c:
+                return c, "exact", rm.n_tokens
+    return [], "", 0
+
+
+# ------------------------------------------------------------------------------------------------ gazetteer pass
+
+def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
+    """High-confidence KB alias matches over the document tokens that overlap no existing entity."""
+    cover = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    stop = _stop()
+
+    def free(a: int, b: int) -> bool:
+        return not any(cover[a:b])
+
+    added: list[Entity] = []
+    toks = doc.tokens
+    for sent in doc.sentences or []:
+        i = sent.tok_start
+        while i < sent.tok_end:
+            t = toks[i]
+            ktoks = tokens(t.text)
+            if not ktoks:
+                i += 1
+                continue
+            maxn = max((kb.max_alias_tokens(f) for f in strip_clitics(ktoks[0])), default=0)
+            hit = None
+            if maxn:
+                for n in range(min(maxn, sent.tok_end - i, 8), 0, -1):
+                    a, b = t.start, toks[i + n - 1].end
+                    span = doc.text[a:b]
+                    if "\n" in span:
+                        continue
+                    cands = kb.lookup(span)
+                    if not cands:
+                        continue
+                    e = cands[0]
+                    ntok = len(tokens(span))
+                    first_stripped = [alias_key(c) for c in strip_clitics(ktoks[0])]
+                    key = " ".join([first_stripped[-1]] + tokens(span)[1:]) if ntok > 1 else first_stripped[-1]
+                    if any(" ".join([f] + tokens(span)[1:]) in stop for f in first_stripped) or key in stop:
+                        continue
+                    if ntok == 1:
+                        curated = not e.id.startswith(("city:XXX", "up:")) and (
+                            e.subtype == "country" or e.prior >= 5.0 or not e.id.startswith("city:")
+                            or _is_curated_city(e))
+                        if not curated or e.id.startswith("up:"):
+                            continue
+                        if e.type == "PER" and e.prior < 4:
+                            continue
+                    elif e.id.startswith("up:") or (e.id.startswith("city:") and e.prior < 2.0
+                                                    and not _is_curated_city(e)):
+                        continue
+                    if not free(a, b):
+                        continue
+                    label = e.type if e.type != "LOC" or e.subtype not in _GPE_SUB else "GPE"
+                    hit = (n, Entity(a, b, span, label))
+                    break
+            if hit:
+                n, ent = hit
+                added.append(ent)
+                cover[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
+                i += n
+            else:
+                i += 1
+    return added
+
+
+@functools.lru_cache(maxsize=1)
+def _curated_city_ids() -> frozenset[str]:
+    from khabar.kb.build import curated_entities
+    try:
+        return frozenset(e["id"] for e in curated_entities())
+    except Exception:  # noqa: BLE001
+        return frozenset()
+
+
+def _is_curated_city(e: KBEntity) -> bool:
+    return e.id in _curated_city_ids()
+
+
+# ------------------------------------------------------------------------------------------------------ roles
+
+def _roles(doc: Document, kb: KB) -> list[Entity]:
+    """Role phrases: set the role of an apposed person, or create a role entity (holder / actor code)."""
+    out: list[Entity] = []
+    toks = doc.tokens
+    ents = sorted(doc.entities, key=lambda e: e.start)
+    starts = {e.start: e for e in ents}
+    owner: dict[int, Entity] = {}
+    for e in ents:
+        if e.link != "role":
+            for c in range(e.start, e.end):
+                owner.setdefault(c, e)
+
+    def inside(a: int) -> Entity | None:
+        return owner.get(a)
+
+    for sent in doc.sentences or []:
+        i = sent.tok_start
+        while i < sent.tok_end:
+            words = [t.norm for t in toks[i:min(sent.tok_end, i + 8)]]
+            rm = kb.parse_role(words) if words else None
+            if rm is None or rm.n_tokens == 0:
+                i += 1
+                continue
+            j = i + rm.n_tokens  # first token after the role phrase
+            a, b = toks[i].start, toks[j - 1].end
+            host = inside(a)
+            country = rm.country
+            # an entity inside the role phrase (e.g. a country in construct) is fine; a role phrase that begins
+            # inside a person entity sets that person's role
+            if host is not None and host.label == "PER" and host.start <= a < host.end:
+                if rm.role not in GROUP_ROLES:
+                    host.role = host.role or rm.role
+                    if host.kb_id is None and country and rm.agent:
+                        host.country = host.country or country
+                        host.actor_code = host.actor_code or country + rm.agent
+                i = j
+                continue
+            # apposition: [role] [ORG/GPE]? [،]? [PER]
+            k = j
+            nxt = None
+            hops = 0
+            while k < sent.tok_end and hops < 3:
+                t = toks[k]
+                if t.text in ("،", ",", "-", "–", ":"):
+                    k += 1
+                    hops += 1
+                    continue
+                e = starts.get(t.start)
+                if e is None:
+                    break
+                if e.label == "PER":
+                    nxt = e
+                    break
+                ke = kb.get(e.kb_id) if e.kb_id else None
+                if (ke is not None and ke.subtype in ("government_body", "country") and country is None
+                        and e.country and not (rm.role == "PRESIDENT" and ke.subtype != "country")):
+                    country = e.country
+                    while k < sent.tok_end and toks[k].end <= e.end:
+                        k += 1
+                    hops += 1
+                    continue
+                break
+            if rm.role in GROUP_ROLES:
+                if country and rm.agent and a not in owner:
+                    out.append(Entity(a, b, doc.text[a:b], "ORG", english=None, kb_id=None, country=country,
+                                      actor_code=country + rm.agent, role=rm.role, link="role", score=None))
+                i = j
+                continue
+            if nxt is not None:
+                nxt.role = nxt.role or rm.role
+                if nxt.kb_id is None:
+                    if country:
+                        nxt.country = nxt.country or country
+                        if rm.agent:
+                            nxt.actor_code = nxt.actor_code or country + rm.agent
+                i = j
+                continue
+            if a in owner:
+                i = j
+                continue
+            holder = None
+            if rm.role not in GENERIC_ROLES:
+                holder = kb.office_holder(rm.role, country, doc.pub_date) if country or rm.agent == "IGO" else None
+            if holder is not None:
+                out.append(Entity(a, b, doc.text[a:b], "PER", english=holder.english, kb_id=holder.id,
+                                  country=holder.country, actor_code=holder.actor_code, role=rm.role, link="role",
+                                  score=90.0))
+            elif country and rm.agent:
+                out.append(Entity(a, b, doc.text[a:b], "PER", english=None, kb_id=None, country=country,
+                                  actor_code=country + rm.agent, role=rm.role, link="role", score=None))
+            i = j
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- main entry
+
+def _doc_countries(doc: Document, kb: KB) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for t in doc.tokens[:20000]:
+        if len(t.norm) >= 4:
+            c = kb.demonym(t.norm)
+            if c:
+                out[c] = out.get(c, 0) + 1
+    return out
 
 
 def link(doc: Document) -> Document:
-    """Link ``doc.entities`` to the KB. Stub."""
+    """Link ``doc.entities`` to the KB and add gazetteer and role mentions (in place; returns ``doc``).
+
+    Input: a Document after segmentation (tokens/sentences; segments it itself when missing) and NER.
+    Output: every entity with ``english``, ``kb_id`` (None when NIL), ``country``, ``actor_code``, ``link``,
+    ``score``, ``cluster`` (and ``role``, ``lat``/``lon`` where known); extra entities from the gazetteer pass
+    and role phrases. Never raises: any internal error is recorded in ``doc.warnings``.
+    """
+    try:
+        _link(doc)
+    except Exception as exc:  # noqa: BLE001 - a linking bug must not lose the document
+        doc.warnings.append(f"linking incomplete: {type(exc).__name__}: {exc}")
     return doc
+
+
+def _link(doc: Document) -> None:
+    if not doc.text:
+        return
+    if not doc.tokens:
+        from khabar.text.segment import segment
+        segment(doc)
+    kb = get_kb()
+    doc.entities.extend(_gazetteer(doc, kb))
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
+    dc = _doc_countries(doc, kb)
+    pending: list[tuple[Entity, list[KBEntity], str, int]] = []
+    # pass 1: exact candidates
+    for ent in doc.entities:
+        if ent.link == "role":
+            continue
+        try:
+            cands, how, drop = _text_candidates(kb, ent.text)
+            if not cands:
+                cands, how = _trim(doc, kb, ent)
+        except Exception:  # noqa: BLE001
+            cands, how, drop = [], "", 0
+        if cands:
+            pending.append((ent, cands, how, drop))
+            if len(cands) == 1 and cands[0].country and cands[0].type in ("GPE", "LOC"):
+                dc[cands[0].country] = dc.get(cands[0].country, 0) + 1
+    for ent, cands, how, drop in pending:
+        ok = [c for c in cands if _type_ok(ent.label, c)]
+        # trust the KB over the NER label only for curated / country entries
+        pool = ok or [c for c in cands if not c.id.startswith(("up:", "city:")) or _is_curated_city(c)
+                      or (c.id.startswith("city:") and c.prior >= 5.0)] or (
+            cands if ent.label in ("GPE", "LOC", "MISC") else [])
+        if not pool:
+            continue
+        best = _rank(kb, pool, ent.label, dc, doc.pub_date)
+        _apply(ent, best, how, 100.0, doc.pub_date, correct_label=True)
+    # pass 2: variant-tolerant matching for the rest
+    cache: dict[str, list] = {}
+    for ent in doc.entities:
+        if ent.kb_id or ent.link == "role":
+            continue
+        key = alias_key(ent.text)
+        if not key or len(key) < 3:
+            continue
+        if key not in cache:
+            try:
+                cache[key] = kb.fuzzy(ent.text, limit=5, cutoff=85.0) if re.search("[\u0600-\u06ff]", key) else []
+            except Exception:  # noqa: BLE001
+                cache[key] = []
+        cands = [(e, s) for e, s in cache[key] if _type_ok(ent.label, e) and not e.id.startswith("city:XXX")]
+        if not cands:
+            continue
+        top = max(s for _, s in cands)
+        best = _rank(kb, [e for e, s in cands if s >= top - 3], ent.label, dc, doc.pub_date)
+        score = dict((e.id, s) for e, s in cands)[best.id]
+        # single short words need a stronger match
+        if len(key.split()) == 1 and score < 90:
+            continue
+        _apply(ent, best, "fuzzy", score, doc.pub_date, correct_label=False)
+    # NIL transliteration
+    for ent in doc.entities:
+        if ent.kb_id is None and ent.english is None and ent.link != "role":
+            try:
+                ent.english = romanize(ent.text, kb) or None
+            except Exception:  # noqa: BLE001
+                ent.english = None
+            ent.link = "translit"
+    # pass 3: coreference of short forms to earlier full names (linked or NIL)
+    _coref(doc)
+    # pass 4: roles
+    doc.entities.extend(_roles(doc, kb))
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
+    _clusters(doc)
+
+
+def _ent_tokens(doc: Document, ent: Entity):
+    return [t for t in doc.tokens if t.start >= ent.start and t.end <= ent.end]
+
+
+def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
+    """Repair an NER span that a KB alias or a role phrase explains only in part.
+
+    (a) a leading role phrase (``ومستشار الأمن القومي X``): the span becomes X, labelled PER, with the role;
+    (b) the longest sub-span (prefix or suffix) that is a KB alias of the same kind (multi-word, or one word of a
+    curated entry) becomes the span. Returns the candidates for the new span (possibly empty)."""
+    toks = _ent_tokens(doc, ent)
+    if len(toks) < 2:
+        return [], ""
+    rm = kb.parse_role([t.norm for t in toks])
+    if rm and 0 < rm.n_tokens < len(toks) and rm.role not in GROUP_ROLES:
+        rest = toks[rm.n_tokens:]
+        if rest[0].text not in ("،", ",") and re.search("[\u0600-\u06ff]", rest[0].text):
+            ent.start, ent.end = rest[0].start, rest[-1].end
+            ent.text = doc.text[ent.start:ent.end]
+            ent.label = "PER"
+            ent.role = rm.role
+            if rm.country and rm.agent:
+                ent.country, ent.actor_code = rm.country, rm.country + rm.agent
+            c = kb.lookup(ent.text)
+            return c, "exact"
+    stop = _stop()
+    heads = _heads()
+    n = len(toks)
+    for size in range(n - 1, 0, -1):
+        for a in (0, n - size):
+            if a > 0 and not all(any(f in heads for f in strip_clitics(t.norm)) for t in toks[:a]):
+                continue  # only generic heads may be dropped from the front (منظمة الشرطة … ≠ المحكمة …)
+            sub = toks[a:a + size]
+            text = doc.text[sub[0].start:sub[-1].end]
+            if alias_key(text) in stop:
+                continue
+            cands = [c for c in kb.lookup(text) if not c.id.startswith(("up:",))]
+            if size == 1:
+                cands = [c for c in cands if not c.id.startswith("city:") or _is_curated_city(c)]
+                cands = [c for c in cands if c.prior >= 4 and _type_ok(ent.label, c)]
+            else:
+                cands = [c for c in cands if _type_ok(ent.label, c) or not c.id.startswith("city:")]
+            if cands:
+                ent.start, ent.end = sub[0].start, sub[-1].end
+                ent.text = text
+                return cands, "exact"
+    return [], ""
+
+
+def _strip_first(word: str) -> list[str]:
+    return strip_clitics(normalize(word))
+
+
+def _coref(doc: Document) -> None:
+    """Short person forms → the latest earlier full name whose last (or, when linked, first) word they equal."""
+    by_last: dict[str, list[Entity]] = {}
+    by_first: dict[str, list[Entity]] = {}
+    for ent in sorted(doc.entities, key=lambda e: e.start):
+        if ent.label != "PER" or ent.link == "role":
+            continue
+        toks = tokens(ent.text)
+        if len(toks) >= 2:
+            by_last.setdefault(toks[-1], []).append(ent)
+            if ent.kb_id:
+                by_first.setdefault(toks[0], []).append(ent)
+            continue
+        if ent.kb_id is not None or not toks:
+            continue
+        best = None
+        for f in strip_clitics(toks[0]):
+            for lst in (by_last.get(f, []), by_first.get(f, [])):
+                if lst and (best is None or lst[-1].start > best.start):
+                    best = lst[-1]
+        if best is None:
+            continue
+        ent.english = best.english
+        ent.kb_id = best.kb_id
+        ent.country = best.country
+        ent.actor_code = best.actor_code
+        ent.role = ent.role or best.role
+        ent.lat, ent.lon = best.lat, best.lon
+        ent.link = "coref"
+        ent.score = best.score
+        _COREF_SRC[id(ent)] = best
+
+
+_COREF_SRC: dict[int, Entity] = {}
+
+
+def _clusters(doc: Document) -> None:
+    """Cluster ids in order of first mention: one per KB id, per NIL name, per unresolved role; coreferent short
+    forms take their antecedent's cluster."""
+    ids: dict[str, int] = {}
+    ents = sorted(doc.entities, key=lambda e: e.start)
+    for e in ents:
+        if id(e) in _COREF_SRC:
+            continue
+        key = e.kb_id or f"nil:{alias_key(e.english or e.text)}"
+        if e.link == "role" and e.kb_id is None:
+            key = f"role:{e.actor_code}:{e.role}"
+        if key not in ids:
+            ids[key] = len(ids)
+        e.cluster = ids[key]
+    for e in ents:
+        src = _COREF_SRC.pop(id(e), None)
+        if src is not None:
+            e.cluster = src.cluster if src.cluster is not None else len(ids)
+    _COREF_SRC.clear()

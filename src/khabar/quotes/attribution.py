@@ -1,7 +1,1014 @@
-"""Quote attribution stage (stub)."""
-from khabar.document import Document
+"""Quote attribution stage: direct and indirect quotes, their cue and their speaker.
+
+Public entry: :func:`attribute_quotes` (``Document -> Document``, in place).
+
+Method (rule-based, written for khabar; lexicons in ``khabar/data/lexicons/quotes_*``, see
+:mod:`khabar.quotes.lexicon`):
+
+1. **Quoted stretches** in “…”, «…», "…", „…“, ‘…’ with MT noise tolerated (:mod:`khabar.quotes.marks`).
+2. **Cues**: speech-verb tokens (any person, with و / ف proclitics), circumstantial participles (مضيفا),
+   verbal nouns (قوله), according-to prepositions (بحسب، وفقا ل) — outside quoted stretches.
+3. **Indirect speech**: a verb cue followed (within a bounded window, no colon or quote mark between) by a
+   complementiser إن / أن / بأن (also إنه، أنها …) → kind ``indirect``; text = the reported clause up to the sentence
+   end, a colon that opens a quote, or the next coordinated speech cue (، مضيفا أن …).
+4. **Direct quotes**: a quoted stretch is kept when it is attributed: inside a reported clause (that cue), a cue
+   before it in its sentence (or in the previous sentence ending with a colon), a cue right after it
+   («…»، قال الوزير), or it continues the previous attributed quote (split quotes).
+5. **Speaker**: the named subject after the cue (VSO, skipping addressees such as لوكالة … and adjuncts such as
+   في بيان), or before it (SVO: زيلنسكي يقول إن); a role noun (وأضاف الوزير) resolves to the last entity
+   introduced with that role (وزير الخارجية X, or "X، رئيس …"); an implicit / pronoun subject resolves to the
+   most recent person who was a speaker or a sentence subject in the last few sentences. Speakers come from
+   ``doc.entities`` (NER + linker); with no entity, the subject noun phrase's surface is the speaker's ``text``.
+
+Output: ``doc.quotes`` (list of :class:`khabar.document.Quote`, in text order), offsets into the original text.
+Cost: linear in the text length (every look-around is bounded). Never raises: an internal error becomes a
+``doc.warnings`` entry and leaves the quotes found so far.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from khabar.document import Actor, Document, Entity, Quote, Span, Token
+from khabar.quotes.lexicon import CueInfo, QuoteLexicon, load
+from khabar.quotes.marks import Quoted, find_quoted
+
+_PUNCT_STOP = {".", "!", "?", "؟", "؛", ";"}
+_COMMA = {"،", ",", "-", "–", "—"}
+_QUOTE_CHARS = set("“”«»\"„‘’‹›")
+_TRIM_END = " \t\u00a0.,،:؛;-–—…"
+
+
+@dataclass
+class _Cue:
+    tok: int
+    info: CueInfo
+    proclitic: bool  # the token carried و / ف
+
+
+@dataclass
+class _Sal:
+    pos: int
+    sent: int
+    ent: Entity | None
+    actor: Actor
+    label: str | None
+
+
+class _Ctx:
+    """Per-document working state (indexes built once; every look-up is O(1) or O(log n))."""
+
+    def __init__(self, doc: Document, lex: QuoteLexicon):
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.toks: list[Token] = doc.tokens
+        self.tok_starts = [t.start for t in self.toks]
+        self.sent_of_tok = [0] * len(self.toks)
+        for si, s in enumerate(doc.sentences):
+            for k in range(s.tok_start, min(s.tok_end, len(self.toks))):
+                self.sent_of_tok[k] = si
+        self.sent_starts = [s.start for s in doc.sentences]
+        ents = sorted((e for e in doc.entities if isinstance(e.start, int) and isinstance(e.end, int)),
+                      key=lambda e: (e.start, -(e.end - e.start)))
+        self.ents = ents
+        self.ent_starts = [e.start for e in ents]
+        self.ent_at_tok: dict[int, Entity] = {}
+        self.ent_cover_tok: dict[int, Entity] = {}
+        for e in ents:
+            ti = self.tok_index(e.start)
+            if ti < 0:
+                continue
+            self.ent_at_tok.setdefault(ti, e)
+            k = ti
+            while k < len(self.toks) and self.toks[k].start < e.end:
+                self.ent_cover_tok.setdefault(k, e)
+                k += 1
+        # cluster representative: the mention with a kb_id, else with english, else the longest
+        self.cluster_rep: dict[int, Entity] = {}
+        for e in ents:
+            if e.cluster is None:
+                continue
+            cur = self.cluster_rep.get(e.cluster)
+            if cur is None or self._rank(e) > self._rank(cur):
+                self.cluster_rep[e.cluster] = e
+        self.quoted: list[Quoted] = find_quoted(self.text, lex.openers)
+        self.q_opens = [q.open for q in self.quoted]
+        self.sal: list[_Sal] = []
+
+    @staticmethod
+    def _rank(e: Entity) -> tuple:
+        return (e.kb_id is not None, e.english is not None and e.link != "role", e.end - e.start)
+
+    # ---------------------------------------------------------------- look-ups
+    def tok_index(self, pos: int) -> int:
+        """Index of the token containing (or starting before) character ``pos``; -1 if none."""
+        i = bisect.bisect_right(self.tok_starts, pos) - 1
+        return i
+
+    def sent_of_pos(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    def in_quoted(self, pos: int) -> Quoted | None:
+        i = bisect.bisect_right(self.q_opens, pos) - 1
+        if i >= 0:
+            q = self.quoted[i]
+            if q.open < pos < max(q.close, q.end):
+                return q
+        return None
+
+    def sent_bounds(self, si: int) -> tuple[int, int]:
+        s = self.doc.sentences[si]
+        return s.tok_start, min(s.tok_end, len(self.toks))
+
+    def cue_at(self, i: int) -> _Cue | None:
+        t = self.toks[i]
+        norm = t.norm
+        info = self.lex.cues.get(norm)
+        if info is not None:
+            return _Cue(i, info, False)
+        if len(norm) > 3 and norm[0] in "وف":
+            info = self.lex.cues.get(norm[1:])
+            if info is not None:
+                return _Cue(i, info, True)
+        return None
+
+    def strip_pro(self, norm: str) -> str:
+        if len(norm) > 3 and norm[0] in "وف":
+            return norm[1:]
+        return norm
+
+    def is_comp(self, i: int) -> bool:
+        return self.toks[i].norm in self.lex.complementisers
+
+    def role_head(self, norm: str) -> str | None:
+        """The role noun of one normalised token (وزير for والوزير / وزيرا / للوزير), or None."""
+        for w in dict.fromkeys((norm, self.strip_pro(norm))):
+            for c in (w, w[2:] if w.startswith("ال") else None, w[1:] if w.startswith("ل") and len(w) > 4 else None,
+                      "ال" + w[2:] if w.startswith("لل") else None):
+                if not c:
+                    continue
+                for d in (c, c[2:] if c.startswith("ال") else None,
+                          c[:-1] if c.endswith("ا") and len(c) > 3 else None):
+                    if d and d in self.lex.roles:
+                        return d
+        return None
+
+    def is_source_noun(self, norm: str) -> bool:
+        for w in (norm, self.strip_pro(norm)):
+            for c in (w, w[2:] if w.startswith("ال") else "", "ال" + w, w[:-1] if w.endswith("ا") else "",
+                      w[:-2] if w.endswith(("ين", "ون")) and len(w) > 5 else ""):
+                if c and (c in self.lex.source_nouns or (c.startswith("ال") and c[2:] in self.lex.source_nouns)):
+                    return True
+        return False
+
+    def is_addressee(self, norm: str) -> bool:
+        lex = self.lex
+        if norm in lex.addressee_pronouns:
+            return True
+        w = norm[1:] if norm.startswith("و") and len(norm) > 3 else norm
+        if w.startswith("لل") and len(w) > 4:
+            return True
+        if w.startswith("ل") and len(w) > 2 and (w[1:] in lex.addressee_nouns or "ال" + w[1:] in lex.addressee_nouns):
+            return True
+        return False
+
+    def is_punct(self, i: int) -> bool:
+        return len(self.toks[i].text) == 1 and not self.toks[i].text.isalnum()
+
+    # ---------------------------------------------------------------- actors
+    def _name_antecedent(self, e: Entity) -> Entity | None:
+        """An earlier linked person whose name contains this mention's words (جوستن → جوستن ترودو)."""
+        words = set(normalize_word(e.text).split())
+        if not words or e.label not in ("PER", None):
+            return None
+        hi = bisect.bisect_left(self.ent_starts, e.start)
+        for ei in range(hi - 1, max(-1, hi - 200), -1):
+            c = self.ents[ei]
+            if c.english and c.label == "PER" and words <= set(normalize_word(c.text).split()):
+                return c
+        return None
+
+    def actor_of(self, e: Entity, mention: Entity | None = None) -> Actor:
+        if e.english is None or e.link == "translit":
+            ante = self._name_antecedent(e)
+            if ante is not None and ante.english and ante.link != "translit":
+                e = Entity(e.start, e.end, e.text, e.label, english=ante.english, kb_id=ante.kb_id,
+                           country=ante.country, actor_code=ante.actor_code, cluster=ante.cluster)
+        rep = self.cluster_rep.get(e.cluster) if e.cluster is not None else None
+        src = e
+        if rep is not None and (e.english is None or (e.kb_id is None and rep.kb_id is not None)):
+            src = rep
+        m = mention or e
+        return Actor(english=src.english, country=src.country or e.country, actor_code=src.actor_code or e.actor_code,
+                     kb_id=src.kb_id, start=m.start, end=m.end, text=m.text)
+
+    def surface_actor(self, a: int, b: int) -> Actor:
+        s, e = self.toks[a].start, self.toks[b - 1].end
+        return Actor(start=s, end=e, text=self.text[s:e])
+
+
+# ------------------------------------------------------------------------ speaker resolution
+def _definite(ctx: _Ctx, a: int, b: int) -> bool:
+    """True when the role NP ``[a, b)`` is definite (anaphoric: الوزير، وزير الخارجية), not a new indefinite
+    speaker (متحدث باسم …, مسؤول رفيع, ناطق عسكري)."""
+    n = ctx.toks[a].norm
+    if n[:1] in "وف" and n[1:3] in ("ال", "لل"):
+        n = n[1:]
+    if n.startswith("ال") or n.startswith("لل"):
+        return True
+    if n.endswith("ا"):
+        return False
+    if a + 1 < len(ctx.toks):
+        nxt = ctx.toks[a + 1].norm
+        if nxt == "باسم" or nxt in ctx.lex.adjunct_starters:
+            return False
+        if nxt.startswith("ال") or nxt.startswith("لل") or ctx.ent_at_tok.get(a + 1) is not None:
+            return True
+        if a + 2 < b and ctx.toks[a + 2].norm.startswith("ال") and ctx.role_head(nxt):
+            return True
+    return False
+
+
+def _apposition(ctx: _Ctx, j: int, limit: int) -> Entity | None:
+    """A person named right after the comma at token ``j`` (up to 3 title words first): "، الجنرال X"."""
+    for k in range(j + 1, min(limit, j + 5)):
+        e = ctx.ent_at_tok.get(k)
+        if e is not None:
+            return e if e.label in ("PER", None) else None
+        t = ctx.toks[k]
+        if ctx.is_punct(k) or ctx.is_comp(k) or t.norm in ctx.lex.adjunct_starters or t.norm in ctx.lex.skip_words:
+            return None
+    return None
+
+
+def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | None:
+    """Scan the tokens after cue ``i`` (up to ``hi``) for the subject noun phrase.
+
+    Returns ("entity", Entity), ("role", (a, b)) token range of a role NP, ("np", (a, b)) a bare noun phrase, or
+    None when the subject is implicit. Addressees (لوكالة …، للصحفيين) and adjuncts (في بيان، يوم الاثنين) are
+    skipped; inside a role NP, its complements (باسم …، لدى الأمم المتحدة، في ولاية …) are kept and the first
+    person entity is the speaker.
+    """
+    lex = ctx.lex
+    adjunct: bool | str = False
+    role_a = np_a = None
+    j = i + 1
+    limit = min(hi, i + 1 + lex.max_cue_comp)
+
+    def skip_entity(e: Entity, j: int) -> int:
+        k = j
+        while k + 1 < limit and ctx.toks[k + 1].start < e.end:
+            k += 1
+        return k + 1
+
+    while j < limit:
+        t = ctx.toks[j]
+        n = t.norm
+        if t.text in _QUOTE_CHARS and role_a is None and np_a is None and not adjunct:
+            q = ctx.in_quoted(t.start + 1)
+            if q is not None and q.open == t.start and q.closed:
+                e = ctx.ent_at_tok.get(ctx.tok_index(q.start))
+                if e is not None and e.end >= q.end - 1:
+                    return ("entity", e)  # وأعلنت "إنتربول"
+        if ctx.is_comp(j) or t.text == ":" or t.text in _QUOTE_CHARS or n in _PUNCT_STOP:
+            break
+        if ctx.cue_at(j) is not None:
+            if j > i + 1:
+                break
+            j += 1  # وأضافت قائلة …: the participle repeats the cue
+            continue
+        if n in lex.relatives:
+            break
+        e = ctx.ent_at_tok.get(j)
+        if e is not None:
+            if adjunct:
+                j = skip_entity(e, j)
+                continue
+            if np_a is not None:
+                # title / first name the NER missed, then the name: الفريق ضاحي خلفان
+                if j <= np_a + 3 and e.label in ("PER", None):
+                    return ("entity", e)
+                break
+            if role_a is None and e.link == "role" and e.english is None:
+                role_a = j  # a role mention the linker could not resolve: read it as a role NP
+                j = skip_entity(e, j)
+                continue
+            if role_a is None:
+                if e.label not in ("PER", None) and ctx.role_head(n) is not None \
+                        and ctx.lex.roles.get(ctx.role_head(n) or "") == "person":
+                    # a title tagged as an organisation (وزير الخارجية الأمريكي): a role NP, keep looking
+                    role_a = j
+                    j = skip_entity(e, j)
+                    continue
+                return ("entity", e)
+            if e.label in ("PER", None):
+                return ("entity", e)
+            j = skip_entity(e, j)  # the role's complement (الأمين العام للأمم المتحدة …)
+            continue
+        if t.text in _COMMA:
+            if role_a is not None or np_a is not None:
+                e2 = _apposition(ctx, j, limit) if role_a is not None else None
+                if e2 is not None:
+                    return ("entity", e2)
+                break
+            adjunct = False
+            j += 1
+            continue
+        if ctx.role_head(n) is not None and not ctx.is_addressee(n) and np_a is None and adjunct != "prep":
+            if role_a is None:
+                role_a = j
+            adjunct = False
+            j += 1
+            continue
+        if n in lex.skip_words or ctx.strip_pro(n) in lex.skip_words:
+            if role_a is not None or np_a is not None:
+                break
+            j += 1
+            continue
+        if role_a is not None and (n in lex.adjunct_starters or n.startswith("ل") or n == "باسم"):
+            nxt = ctx.toks[j + 1].norm if j + 1 < limit else ""
+            nxt_s = nxt[2:] if nxt.startswith("ال") else nxt
+            if n in ("مع", "عبر", "خلال", "امام", "اثناء", "عقب", "بعد", "قبل") or ctx.is_addressee(n) \
+                    or nxt_s in lex.adjunct_nouns or nxt in lex.adjunct_nouns or nxt in lex.skip_words:
+                break
+            j += 1  # complement of the role: المتحدث باسم …, السفيرة لدى …, نائب الوزير في ولاية …
+            continue
+        if ctx.is_addressee(n) or n in lex.adjunct_starters or ctx.strip_pro(n) in lex.adjunct_starters:
+            if role_a is not None or np_a is not None:
+                break
+            # an addressee (لوكالة …) may be followed by the subject; a prepositional adjunct (في وزارة …) not
+            adjunct = "addr" if ctx.is_addressee(n) else "prep"
+            j += 1
+            continue
+        if not adjunct and role_a is None and np_a is None and t.text.isalpha():
+            np_a = j
+        j += 1
+    end = j
+    if role_a is not None:
+        return ("role", (role_a, _np_end(ctx, role_a, end)))
+    if np_a is not None:
+        return ("np", (np_a, _np_end(ctx, np_a, end)))
+    return None
+
+
+def _nisba(n: str) -> bool:
+    return n.endswith(("ي", "يه", "يين", "يون", "يان"))
+
+
+def _np_end(ctx: _Ctx, a: int, hard: int) -> int:
+    """End (exclusive token index) of a noun phrase starting at ``a``: up to 5 tokens, stopping at an adjunct.
+    After a definite role head (الوزارة، الرئيس) only nisba adjectives follow (الروسي، الأمريكية)."""
+    lex = ctx.lex
+    b = a + 1
+    h = ctx.toks[a].norm
+    if h[:1] in "وف" and h[1:3] == "ال":
+        h = h[1:]
+    if ctx.role_head(h) is not None and h.startswith("ال"):
+        while b < hard and b < a + 4 and _nisba(ctx.toks[b].norm) and not ctx.is_punct(b):
+            b += 1
+        return b
+    while b < hard and b < a + 5:
+        n = ctx.toks[b].norm
+        if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives or ctx.is_addressee(n) \
+                or (n in lex.adjunct_starters and (b + 1 >= hard or ctx.toks[b + 1].norm in lex.adjunct_nouns
+                                                   or ctx.toks[b + 1].norm[2:] in lex.adjunct_nouns)):
+            break
+        b += 1
+    return b
+
+
+def _subject_before(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
+    """SVO: an entity / role NP just before an unprefixed cue (``زيلنسكي يقول إن``, ``وكان الوزير قد قال``)."""
+    j = i - 1
+    steps = 0
+    if j > lo and ctx.toks[j].norm in ctx.lex.relatives:
+        # … أنقرة، التي تقول إن: the relative's antecedent
+        k = j - 1
+        if k >= lo and ctx.toks[k].text in _COMMA:
+            k -= 1
+        e = ctx.ent_cover_tok.get(k) if k >= lo else None
+        return ("entity", e) if e is not None else None
+    while j >= lo and steps < 6:
+        t = ctx.toks[j]
+        if ctx.is_punct(j) and t.text not in ("\"", "“", "”"):
+            if t.text in _COMMA and j - 1 >= lo and ctx.ent_cover_tok.get(j - 1) is not None:
+                return ("entity", ctx.ent_cover_tok[j - 1])
+            return None
+        e = ctx.ent_cover_tok.get(j)
+        if e is not None:
+            return ("entity", e)
+        n = ctx.strip_pro(t.norm)
+        if t.norm in ctx.lex.skip_words or n in ctx.lex.skip_words:
+            j -= 1
+            steps += 1
+            continue
+        # a role / source NP ending here: walk back to its leftmost head (مسؤولا بارزا في الشرطة)
+        k = j
+        found = None
+        while k >= lo and k > j - 5:
+            if ctx.is_punct(k) or ctx.cue_at(k) is not None or ctx.toks[k].norm in ctx.lex.breakers:
+                break
+            if ctx.role_head(ctx.toks[k].norm) is not None:
+                found = ("role", (k, j + 1))
+            elif ctx.is_source_noun(ctx.toks[k].norm):
+                found = ("np", (k, j + 1))
+            k -= 1
+        return found
+    return None
+
+
+def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
+    """The most recent earlier entity introduced with the role of tokens ``[a, b)`` (head noun + modifiers)."""
+    head = ctx.role_head(ctx.toks[a].norm)
+    if head is None:
+        return None
+    mods = {ctx.toks[k].norm for k in range(a + 1, b) if not ctx.is_punct(k)}
+    mods = {m[2:] if m.startswith("ال") else m for m in mods} - {"باسم", "في", "لدى"}
+    pos = ctx.toks[a].start
+    hi = bisect.bisect_left(ctx.ent_starts, pos)
+    best, best_score = None, 0
+    seen = 0
+    for ei in range(hi - 1, -1, -1):
+        e = ctx.ents[ei]
+        seen += 1
+        if seen > 300:
+            break
+        cls = ctx.lex.roles.get(head)
+        if cls == "person" and e.label not in ("PER", None):
+            continue
+        if cls == "org" and e.label not in ("ORG", None):
+            continue
+        if e.link == "role" and e.english is None:
+            continue  # itself an unresolved role mention
+        ctx_words: list[str] = []
+        if e.role:
+            ctx_words.extend(e.role.split())
+        ti = ctx.tok_index(e.start)
+        for k in range(ti - 1, max(-1, ti - 5), -1):
+            if ctx.toks[k].norm in _PUNCT_STOP or ctx.cue_at(k) is not None:
+                break
+            ctx_words.append(ctx.toks[k].norm)
+        k = ti
+        while k < len(ctx.toks) and ctx.toks[k].start < e.end:
+            ctx_words.append(ctx.toks[k].norm)
+            k += 1
+        if k < len(ctx.toks) and ctx.toks[k].text in _COMMA:
+            for kk in range(k + 1, min(len(ctx.toks), k + 7)):
+                ctx_words.append(ctx.toks[kk].norm)
+        stems = set()
+        for w in ctx_words:
+            w = normalize_word(w)
+            for x in (w, ctx.strip_pro(w)):
+                stems.add(x[2:] if x.startswith("ال") else x)
+                if x.startswith("لل"):
+                    stems.add(x[2:])
+        if head not in stems and ("ال" + head) not in stems:
+            continue
+        score = 1 + len(mods & stems)
+        if score > best_score:
+            best, best_score = e, score
+            if not mods or score == 1 + len(mods):
+                break
+    return best
+
+
+def normalize_word(w: str) -> str:
+    """Normalise one word (already normalised tokens pass through unchanged)."""
+    from khabar.text.normalize import normalize
+
+    return normalize(w)
+
+
+def _salient(ctx: _Ctx, pos: int, si: int, person: str, only_person: bool = False) -> _Sal | None:
+    """Most recent salient speaker/subject before ``pos`` within the last ``max_back`` sentences.
+
+    A masculine-singular cue (or ``only_person``) prefers a person (PER, or a speaker with no entity); other
+    persons (feminine, plural) take the most recent of any label.
+    """
+    first_any = None
+    for r in reversed(ctx.sal):
+        if r.pos >= pos:
+            continue
+        if r.sent < si - ctx.lex.max_back:
+            break
+        if first_any is None:
+            first_any = r
+        if person == "m" or only_person:
+            if r.label == "PER":
+                return r
+        else:
+            return r
+    return None if only_person else first_any
+
+
+def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool = True) -> Actor | None:
+    """Speaker of ``cue`` (cached per cue token); appends it to the salience list unless ``record`` is False
+    (a cue nested inside another reported clause)."""
+    if cue.tok in cache:
+        return cache[cue.tok]
+    if not record:
+        n_sal = len(ctx.sal)
+        actor = _resolve(ctx, cue, cache)
+        del ctx.sal[n_sal:]
+        return actor
+    si = ctx.sent_of_tok[cue.tok]
+    lo, hi = ctx.sent_bounds(si)
+    actor: Actor | None = None
+    ent: Entity | None = None
+    res = None
+    i = cue.tok
+    pos = ctx.toks[i].start
+    if cue.info.flag == "relay" or cue.info.kind == "noun":
+        # نقلت رويترز عن مسؤول قوله إن … / على لسان X قوله: the speaker follows عن / لسان
+        if cue.info.kind == "noun":
+            rng = range(i - 1, max(lo, i - 12) - 1, -1)
+        else:
+            rng = range(i + 1, min(hi, i + 12))
+        for k in rng:
+            if ctx.toks[k].norm in ctx.lex.relay_preps:
+                res = _subject_after(ctx, k, lo, hi)
+                break
+    elif cue.info.kind == "source":
+        k = i + 1
+        if k < hi and ctx.toks[k].norm in ("ما", "عن"):
+            k += 1
+        res = _subject_after_source(ctx, k, hi)
+    elif cue.info.kind == "participle":
+        for r in reversed(ctx.sal):
+            if r.pos < pos and r.sent == si:
+                cache[cue.tok] = r.actor
+                return r.actor
+        res = _clause_subject(ctx, lo, i)
+    else:
+        res = _subject_after(ctx, i, lo, hi)
+        if res is not None and res[0] == "np" and not cue.proclitic:
+            before = _subject_before(ctx, i, lo)
+            if before is not None:
+                res = before
+        if res is None and not cue.proclitic:
+            res = _subject_before(ctx, i, lo)
+        if res is None and i > lo + 1:
+            # coordinated verb (… وقال إن، حيث قالت): shares the subject of its sentence
+            for r in reversed(ctx.sal):
+                if r.pos < pos and r.sent == si:
+                    cache[cue.tok] = r.actor
+                    return r.actor
+            k0 = lo + 1 if ctx.is_punct(lo) else lo
+            c0 = ctx.cue_at(k0) if k0 < i else None
+            if c0 is not None and c0.info.kind == "verb":
+                res = _subject_after(ctx, k0, lo, hi)
+            if res is None:
+                res = _clause_subject(ctx, lo, i)
+    if res is not None:
+        kind, val = res
+        if kind == "entity":
+            ent = val  # type: ignore[assignment]
+            if ent.link == "role" and ent.english is None:
+                a = ctx.tok_index(ent.start)
+                ante = _role_resolve(ctx, a, a + 1)
+                if ante is not None:
+                    ent = ante
+            actor = ctx.actor_of(ent)
+        elif kind == "role":
+            a, b = val  # type: ignore[misc]
+            ante = None
+            if _definite(ctx, a, b):
+                ante = _role_resolve(ctx, a, b)
+                if ante is None:
+                    # an earlier unnamed speaker with that role (ناطق عسكري … → وقال الناطق)
+                    head = ctx.role_head(ctx.toks[a].norm) or ""
+                    for r in reversed(ctx.sal):
+                        if r.sent < si - 3 * ctx.lex.max_back:
+                            break
+                        if r.pos < pos and r.ent is None and r.actor.text and head and \
+                                any(ctx.role_head(normalize_word(w)) == head for w in r.actor.text.split()):
+                            cache[cue.tok] = r.actor
+                            ctx.sal.append(_Sal(pos, si, None, r.actor, r.label))
+                            return r.actor
+                if ante is None and ctx.lex.roles.get(ctx.role_head(ctx.toks[a].norm) or "") == "person":
+                    r = _salient(ctx, pos, si, "m", only_person=True)
+                    if r is not None and r.ent is not None:
+                        ante = r.ent
+            if ante is not None:
+                ent = ante
+                actor = ctx.actor_of(ante)
+            else:
+                actor = ctx.surface_actor(a, b)
+        else:
+            a, b = val  # type: ignore[misc]
+            actor = ctx.surface_actor(a, b)
+    if actor is None:
+        r = _salient(ctx, pos, si, cue.info.person)
+        if r is not None:
+            actor, ent = r.actor, r.ent
+    if actor is not None:
+        ctx.sal.append(_Sal(pos, si, ent, actor, ent.label if ent else ("PER" if cue.info.person == "m" else None)))
+    cache[cue.tok] = actor
+    return actor
+
+
+def _subject_after_source(ctx: _Ctx, k: int, hi: int) -> tuple[str, object] | None:
+    """Speaker after an according-to preposition (بحسب الوزارة، وفقا لوكالة …, حسبما قال X)."""
+    if k >= hi:
+        return None
+    c = ctx.cue_at(k)
+    if c is not None and c.info.kind == "verb":
+        return _subject_after(ctx, k, k, hi)
+    e = ctx.ent_at_tok.get(k) or ctx.ent_at_tok.get(k + 1) if k + 1 < hi else ctx.ent_at_tok.get(k)
+    if e is not None and ctx.tok_index(e.start) <= k + 1:
+        return ("entity", e)
+    n = ctx.toks[k].norm
+    w = n[1:] if n.startswith("ل") and len(n) > 3 else n
+    w2 = w[2:] if w.startswith("ال") else w
+    if ctx.role_head(w) is not None:
+        return ("role", (k, _np_end(ctx, k, hi)))
+    if w in ctx.lex.source_nouns or w2 in ctx.lex.source_nouns or ("ال" + w2) in ctx.lex.source_nouns:
+        return ("np", (k, _np_end(ctx, k, hi)))
+    return None
+
+
+def _first_subject(ctx: _Ctx, lo: int, hi: int, labels: tuple = ("PER", "ORG", "GPE", None)) -> tuple[str, object] | None:
+    """The first person (else the first other entity) of tokens ``[lo, hi)`` not governed by a preposition."""
+    best = None
+    for k in range(lo, hi):
+        e = ctx.ent_at_tok.get(k)
+        if e is None:
+            continue
+        q = ctx.in_quoted(e.start)
+        if q is not None and not (e.start <= q.start + 1 and e.end >= q.end - 1):
+            continue
+        prev = ctx.toks[k - 1].norm if k > lo else ""
+        if prev in ctx.lex.adjunct_starters or ctx.is_addressee(ctx.toks[k].norm) or prev in ("—", "-"):
+            continue
+        if k + 1 < len(ctx.toks) and ctx.toks[k + 1].text in ("(", "،", ",") and k == lo:
+            continue  # a dateline (دبي، …)
+        if e.label in labels:
+            if e.label == "PER" or "PER" not in labels:
+                return ("entity", e)
+            if best is None:
+                best = e
+    return ("entity", best) if best is not None else None
+
+
+def _clause_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
+    """Subject of the sentence a participle / coordinated verb at ``i`` belongs to: a role NP right after the
+    sentence's first verb (وتطرق المتحدث …), else its first person entity; None (→ salience) otherwise."""
+    k0 = lo + 1 if lo < i and ctx.is_punct(lo) else lo
+    if k0 + 1 < i and ctx.ent_cover_tok.get(k0) is None and ctx.role_head(ctx.toks[k0].norm) is None:
+        if ctx.role_head(ctx.toks[k0 + 1].norm) is not None:
+            for k in range(k0 + 1, min(i, k0 + 5)):
+                e = ctx.ent_at_tok.get(k)
+                if e is not None and e.label == "PER" and not (e.link == "role" and e.english is None):
+                    return ("entity", e)  # واتهم الشيخ X …
+            e = ctx.ent_at_tok.get(k0 + 1)
+            if e is not None and not (e.link == "role" and e.english is None):
+                return ("entity", e)
+            return ("role", (k0 + 1, _np_end(ctx, k0 + 1, i)))
+    return _first_subject(ctx, lo, i, ("PER",))
+
+
+# ------------------------------------------------------------------------ clause extraction
+def _clause_end(ctx: _Ctx, j: int, hi: int) -> int:
+    """Character end of the reported clause starting after token ``j``."""
+    k = j + 1
+    while k < hi:
+        t = ctx.toks[k]
+        if t.text == ":" and k + 1 < hi and ctx.toks[k + 1].text in _QUOTE_CHARS:
+            return t.start
+        if t.text in _COMMA and k + 1 < hi:
+            c1 = ctx.cue_at(k + 1)
+            if c1 is not None and c1.info.kind == "source":
+                return t.start  # …، وفق وكالة (وام): the sourcing note is not part of the clause
+        if t.text in _COMMA and k + 1 < hi and ctx.toks[k + 1].norm in ctx.lex.breakers:
+            for m in range(k + 2, min(hi, k + 8)):
+                c = ctx.cue_at(m)
+                if c is not None and c.info.kind in ("verb", "participle") and _opens_quote(ctx, m, hi):
+                    return t.start
+        c = ctx.cue_at(k)
+        if c is not None and k > j + 1 and not ctx.in_quoted(t.start):
+            prev = ctx.toks[k - 1].text
+            if c.info.kind == "participle" or c.proclitic or prev in _COMMA:
+                if c.info.kind in ("verb", "participle") and _opens_quote(ctx, k, hi):
+                    return ctx.toks[k - 1].start if prev in _COMMA else t.start
+        k += 1
+    return ctx.toks[hi - 1].end
+
+
+def _opens_quote(ctx: _Ctx, i: int, hi: int) -> bool:
+    """True when cue ``i`` is followed (within the window) by a complementiser, a colon or a quote mark."""
+    for k in range(i + 1, min(hi, i + 1 + ctx.lex.max_cue_comp)):
+        t = ctx.toks[k]
+        if ctx.is_comp(k) or t.text == ":" or t.text in _QUOTE_CHARS:
+            return True
+        if t.norm in _PUNCT_STOP:
+            return False
+    return False
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \t\u00a0":
+        a += 1
+    while b > a and text[b - 1] in _TRIM_END:
+        b -= 1
+    return a, b
+
+
+# ------------------------------------------------------------------------ main
+def _find_comp(ctx: _Ctx, i: int, hi: int) -> int | None:
+    """Token index of the complementiser governed by cue ``i`` (no colon / quote / other cue between)."""
+    k = i + 1
+    end = min(hi, i + 1 + ctx.lex.max_cue_comp)
+    while k < end:
+        t = ctx.toks[k]
+        if ctx.is_comp(k):
+            if k - 1 > i and ctx.toks[k - 1].norm in ctx.lex.non_speech_comp:
+                k += 1  # بعد أن / إلى أن / منذ أن: not a reported clause
+                continue
+            return k
+        if t.text in _QUOTE_CHARS:
+            q = ctx.in_quoted(t.start + 1)
+            if q is not None and q.open == t.start and q.closed and len(ctx.text[q.start:q.end].split()) <= 4:
+                k = max(k + 1, ctx.tok_index(q.close) + 1)
+                continue
+            return None
+        if t.text == ":" or t.norm in _PUNCT_STOP:
+            return None
+        if k > i + 1 and ctx.cue_at(k) is not None:
+            return None
+        k += 1
+    return None
+
+
+def _fully_quoted(ctx: _Ctx, a: int, b: int) -> bool:
+    """True when the clause ``[a, b)`` is one quoted stretch (opening at ``a``, closing at or near ``b``)."""
+    if a >= b or ctx.text[a] not in _QUOTE_CHARS:
+        return False
+    q = ctx.in_quoted(a + 1)
+    if q is None or q.open != a:
+        return False
+    tail = ctx.text[q.close + 1:b] if q.closed else ""
+    return all(not ch.isalnum() for ch in tail)
+
+
+def _impersonal(ctx: _Ctx, cue: _Cue) -> bool:
+    n = ctx.strip_pro(ctx.toks[cue.tok].norm)
+    return n in ctx.lex.impersonal
+
+
+def _run(doc: Document) -> None:
+    lex = load()
+    ctx = _Ctx(doc, lex)
+    text = ctx.text
+    cache: dict[int, Actor | None] = {}
+    quotes: list[Quote] = []
+    indirect_spans: list[tuple[int, int, _Cue]] = []
+    last_direct: tuple[Quote, int] | None = None  # (quote, sentence index)
+
+    # events in text order: cues (token index) and quoted stretches
+    qi = 0
+    nq = len(ctx.quoted)
+    cur_sent = -1
+    for si, s in enumerate(doc.sentences):
+        lo, hi = ctx.sent_bounds(si)
+        for i in range(lo, hi):
+            tok = ctx.toks[i]
+            # quoted stretches opening before this token
+            while qi < nq and ctx.quoted[qi].open < tok.start:
+                q = ctx.quoted[qi]
+                qi += 1
+                last_direct = _direct(ctx, q, quotes, indirect_spans, last_direct, cache) or last_direct
+            if ctx.in_quoted(tok.start):
+                continue
+            cue = ctx.cue_at(i)
+            if cue is None or _impersonal(ctx, cue):
+                continue
+            if cue.info.kind == "source":
+                q = _source_quote(ctx, cue, lo, hi, cache)
+                if q is not None:
+                    quotes.append(q)
+                continue
+            if cue.info.kind not in ("verb", "noun", "participle") or cue.info.flag == "call":
+                continue  # دعا / طالب / ناشد + أن: a request (PLOVER REQUEST), not reported speech
+            j = _find_comp(ctx, i, hi)
+            if j is None:
+                continue
+            a = ctx.toks[j].end
+            b = _clause_end(ctx, j, hi)
+            a, b = _trim(text, a, b)
+            if b <= a:
+                continue
+            nested = any(sa <= tok.start < sb for sa, sb, _ in indirect_spans[-4:])
+            speaker = _resolve(ctx, cue, cache, record=not nested)
+            indirect_spans.append((a, b, cue))
+            if _fully_quoted(ctx, a, b):
+                continue  # قال إن "…": the quoted stretch itself is the (direct) quote
+            qq = Quote(a, b, text[a:b], "indirect", Span(tok.start, tok.end, tok.text), speaker)
+            quotes.append(qq)
+        # subject of the sentence → salience (after its own quotes were resolved)
+        first_cue = next((k for k in range(lo, hi) if k in cache), hi)
+        subj = _first_subject(ctx, lo, first_cue, ("PER", "ORG"))
+        if subj is not None:
+            e = subj[1]
+            sal = _Sal(e.start, si, e, ctx.actor_of(e), e.label)  # type: ignore[union-attr]
+            k = len(ctx.sal)
+            while k > 0 and ctx.sal[k - 1].pos > sal.pos:
+                k -= 1
+            ctx.sal.insert(k, sal)
+        cur_sent = si
+    while qi < nq:
+        q = ctx.quoted[qi]
+        qi += 1
+        last_direct = _direct(ctx, q, quotes, indirect_spans, last_direct, cache) or last_direct
+    quotes.sort(key=lambda q: (q.start, -q.end))
+    doc.quotes.extend(quotes)
+    del cur_sent
+
+
+def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tuple[int, int, _Cue]],
+            last: tuple[Quote, int] | None, cache: dict[int, Actor | None]) -> tuple[Quote, int] | None:
+    """Attribute one quoted stretch; append a direct :class:`Quote` when attributed and return (quote, sentence)."""
+    text = ctx.text
+    # a quoted stretch that is just a named entity ("داعش") is a name, not a quote
+    ti = ctx.tok_index(q.start)
+    e = ctx.ent_at_tok.get(ti)
+    if e is not None and e.start <= q.start + 1 and e.end >= q.end - 1:
+        return None
+    si = ctx.sent_of_pos(q.open)
+    lo, hi = ctx.sent_bounds(si) if ctx.doc.sentences else (0, 0)
+    cue: _Cue | None = None
+    # a quoted name after a naming noun (حزب "…", حملة "…") is a name, not a quote
+    k0 = ctx.tok_index(q.open) - 1
+    if k0 >= 0:
+        pn = ctx.strip_pro(ctx.toks[k0].norm)
+        if pn in ctx.lex.name_nouns or (pn.startswith("ال") and pn[2:] in ctx.lex.name_nouns):
+            return None
+    # 1. inside a reported clause
+    for a, b, c in indirect_spans[-6:]:
+        if a <= q.open < b:
+            cue = c  # the outermost reported clause: a partial quote is the reporter's speaker's words
+            break
+    # 2. a cue before it in its sentence (nearest, not across another quote)
+    if cue is None:
+        k = ctx.tok_index(q.open) - 1
+        steps = 0
+        while k >= lo and steps < ctx.lex.max_cue_quote:
+            t = ctx.toks[k]
+            if t.text in _QUOTE_CHARS or ctx.in_quoted(t.start) is not None or t.norm in _PUNCT_STOP:
+                break  # an earlier quote (continuation is handled below) or a clause end
+            c = ctx.cue_at(k)
+            if c is not None and c.info.kind != "source":
+                if _speech_like(ctx, q, si, k):
+                    cue = c
+                break
+            k -= 1
+            steps += 1
+    # 2b. previous sentence ends with a colon and holds a cue
+    if cue is None and si > 0:
+        first_tok = ctx.tok_index(q.open)
+        only_punct_before = all(ctx.is_punct(k) for k in range(lo, max(lo, first_tok)))
+        if only_punct_before:
+            plo, phi = ctx.sent_bounds(si - 1)
+            if phi > plo and ctx.toks[phi - 1].text == ":":
+                for k in range(phi - 1, max(plo, phi - 1 - ctx.lex.max_cue_quote) - 1, -1):
+                    c = ctx.cue_at(k)
+                    if c is not None and c.info.kind != "source":
+                        cue = c
+                        break
+    # 3. a cue right after it: «…»، قال الوزير
+    if cue is None:
+        k = ctx.tok_index(q.close) + 1 if q.closed else ctx.tok_index(q.close)
+        steps = 0
+        while 0 <= k < len(ctx.toks) and steps < 3:
+            t = ctx.toks[k]
+            if t.start < q.close:
+                k += 1
+                continue
+            if "\n" in ctx.text[q.close:t.start]:
+                break  # the next paragraph's verb is not this quote's cue
+            c = ctx.cue_at(k)
+            if c is not None and c.info.kind in ("verb", "source"):
+                if c.info.kind == "source" and k + 1 < len(ctx.toks):
+                    c2 = ctx.cue_at(k + 1)
+                    if c2 is not None:
+                        c = c2
+                cue = c
+                break
+            if not (t.text in _COMMA or t.text in _QUOTE_CHARS or t.norm in ("كما", "حسبما", "ما")):
+                break
+            k += 1
+            steps += 1
+    speaker: Actor | None = None
+    cue_span: Span | None = None
+    if cue is not None:
+        speaker = _resolve(ctx, cue, cache)
+        t = ctx.toks[cue.tok]
+        cue_span = Span(t.start, t.end, t.text)
+    elif last is not None:
+        # 4. continuation of the previous attributed quote (same sentence, or the next sentence / paragraph
+        #    when this quote opens its sentence)
+        lq, lsi = last
+        first_tok = ctx.tok_index(q.open)
+        only_punct_before = all(ctx.is_punct(k) for k in range(lo, max(lo, first_tok)))
+        if lsi == si or (only_punct_before and 0 < si - lsi <= 1):
+            speaker, cue_span = lq.speaker, lq.cue
+        else:
+            return None
+    else:
+        return None
+    qq = Quote(q.start, q.end, text[q.start:q.end], "direct", cue_span, speaker)
+    quotes.append(qq)
+    return (qq, si)
+
+
+def _speech_like(ctx: _Ctx, q: Quoted, si: int, cue_tok: int) -> bool:
+    """A quote after a cue in its sentence is speech (not a quoted term) when a colon introduces it, it has
+    four words or more, nothing but punctuation follows it up to the end of its sentence, or only the speaker,
+    addressee and adjuncts stand between the cue and the quote (قال راخوي "…")."""
+    lex = ctx.lex
+    k = cue_tok + 1
+    qt = ctx.tok_index(q.open)
+    between_ok = True
+    while k < qt:
+        t = ctx.toks[k]
+        n = t.norm
+        if ctx.ent_cover_tok.get(k) is not None or ctx.is_punct(k) or ctx.role_head(n) is not None \
+                or n in lex.skip_words or n in lex.adjunct_starters or ctx.is_addressee(n) \
+                or n in lex.adjunct_nouns or n[2:] in lex.adjunct_nouns or _nisba(n) \
+                or (n.startswith("ال") and k > cue_tok + 1 and ctx.role_head(ctx.toks[k - 1].norm) is not None):
+            k += 1
+            continue
+        between_ok = False
+        break
+    if between_ok:
+        return True
+    j = q.open - 1
+    while j >= 0 and ctx.text[j] in " \t\u00a0":
+        j -= 1
+    if j >= 0 and ctx.text[j] in ":،,":
+        return True
+    if len(ctx.text[q.start:q.end].split()) >= 4:
+        return True
+    send = ctx.doc.sentences[si].end if ctx.doc.sentences else len(ctx.text)
+    tail = ctx.text[q.close + 1:send] if q.closed else ""
+    return not any(ch.isalnum() for ch in tail)
+
+
+def _source_quote(ctx: _Ctx, cue: _Cue, lo: int, hi: int, cache: dict[int, Actor | None]) -> Quote | None:
+    """An according-to attribution (بحسب / وفقا ل / نقلا عن): the claim is the rest of the clause."""
+    i = cue.tok
+    k = i + 1
+    if k < hi and ctx.toks[k].norm in ("ما", "عن"):
+        k += 1
+    c = ctx.cue_at(k) if k < hi else None
+    if c is not None and c.info.flag == "relay":
+        return None  # وفق ما نقلت فرانس برس: the article's own sourcing, not a quote
+    res = _subject_after_source(ctx, k, hi)
+    if res is None:
+        return None
+    text = ctx.text
+    only_punct = all(ctx.is_punct(x) or ctx.toks[x].norm in ("و",) for x in range(lo, i))
+    if only_punct:
+        # claim after the source phrase: up to the first comma after the speaker, then to the sentence end
+        m = k + 1
+        while m < hi and ctx.toks[m].text not in _COMMA and m < k + 12:
+            m += 1
+        if m >= hi or ctx.toks[m].text not in _COMMA:
+            return None
+        a, b = _trim(text, ctx.toks[m].end, ctx.toks[hi - 1].end)
+        if b > a and text[a:b].split()[0] in ("فإن", "فان"):
+            a = a + len(text[a:b].split()[0])
+            a, b = _trim(text, a, b)
+    else:
+        for x in range(lo, i):
+            if ctx.toks[x].text in _QUOTE_CHARS or ctx.cue_at(x) is not None:
+                return None
+        a, b = _trim(text, ctx.toks[lo].start, ctx.toks[i].start)
+    if b <= a or b - a < 8:
+        return None
+    speaker = _resolve(ctx, cue, cache)
+    t = ctx.toks[i]
+    return Quote(a, b, text[a:b], "indirect", Span(t.start, t.end, t.text), speaker)
 
 
 def attribute_quotes(doc: Document) -> Document:
-    """Fill ``doc.quotes``. Stub."""
+    """Fill ``doc.quotes`` with direct and indirect quotes, cue spans and speakers (in place; returns ``doc``).
+
+    Input: a segmented :class:`~khabar.document.Document` (tokens and sentences; segmented here when missing)
+    whose ``entities`` come from NER + linking (may be empty). Output: ``doc.quotes`` in text order; each
+    :class:`~khabar.document.Quote` has ``start``/``end``/``text`` of the quoted content (without the quote marks;
+    for indirect speech the reported clause after إن / أن), ``kind`` (direct | indirect), ``cue`` (the speech-verb
+    token span as written, e.g. "وقال") and ``speaker`` (:class:`~khabar.document.Actor` with the linked entity's
+    fields, or only ``text`` when no entity names the speaker, or None). Never raises.
+    """
+    try:
+        if not isinstance(doc.text, str) or not doc.text:
+            return doc
+        if not doc.tokens or not doc.sentences:
+            from khabar.text.segment import segment
+
+            segment(doc)
+        _run(doc)
+    except Exception as exc:  # noqa: BLE001 - a stage must not lose the document
+        doc.warnings.append(f"quotes: {type(exc).__name__}: {exc}")
     return doc

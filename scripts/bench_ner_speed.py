@@ -1,0 +1,128 @@
+"""NER speed on one CPU core: khabar's CRF tagger vs a BERT-base-sized token classifier (random weights).
+
+Usage: python scripts/bench_ner_speed.py [--sentences 400] [--bert-seqs 8]
+Input: the CAMeL test split's tokens from ../shared/data (or a synthetic sentence set if absent).
+Output: tokens/s of ``khabar.ner.tagger.tag_tokens`` (features + CRF, model loaded beforehand), tokens/s of a
+BERT-base forward pass (12 layers, hidden 768, 12 heads, FFN 3072, vocab 64k, sequence length 128, batch 1; torch
+when installed, else numpy — same FLOPs as CAMeLBERT), and their ratio. Threads are pinned to one.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import numpy as np  # noqa: E402
+
+L, H, HEADS, FFN, VOCAB, SEQ, NLAB = 12, 768, 12, 3072, 64000, 128, 9
+
+
+def _sentences(n: int) -> list[list[str]]:
+    from khabar.paths import shared_data
+
+    sh = shared_data(required=False)
+    if sh is not None:
+        from khabar.eval.ner import read_test
+
+        toks, _ = read_test(sh / "ner/anercorp/ANERCorp_CamelLab_test.txt")
+        return toks[:n]
+    base = "قال الرئيس المصري في القاهرة إن الاتحاد الأوروبي سيقدم مساعدات جديدة".split()
+    return [base * 2 for _ in range(n)]
+
+
+def bench_crf(sents: list[list[str]]) -> dict:
+    from khabar.ner.tagger import tag_tokens
+
+    tag_tokens(sents[0])  # load model + resources
+    n = sum(len(s) for s in sents)
+    t0 = time.perf_counter()
+    for s in sents:
+        tag_tokens(s)
+    dt = time.perf_counter() - t0
+    return {"tokens": n, "seconds": round(dt, 3), "tokens_per_s": round(n / dt, 1)}
+
+
+def bench_bert_torch(nseq: int) -> dict:
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(H, HEADS, FFN, batch_first=True, activation="gelu")
+    model = torch.nn.Sequential()
+    emb = torch.nn.Embedding(VOCAB, H)
+    enc = torch.nn.TransformerEncoder(layer, L, enable_nested_tensor=False)
+    head = torch.nn.Linear(H, NLAB)
+    emb.eval(), enc.eval(), head.eval()
+    ids = torch.randint(0, VOCAB, (1, SEQ))
+    with torch.inference_mode():
+        head(enc(emb(ids)))  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(nseq):
+            head(enc(emb(ids))).argmax(-1)
+        dt = time.perf_counter() - t0
+    del model
+    return {"backend": f"torch {torch.__version__}", "tokens": nseq * SEQ, "seconds": round(dt, 3),
+            "tokens_per_s": round(nseq * SEQ / dt, 1)}
+
+
+def bench_bert_numpy(nseq: int) -> dict:
+    rng = np.random.default_rng(0)
+    f = np.float32
+    emb = rng.standard_normal((VOCAB, H), dtype=f) * 0.02
+    layers = [{k: rng.standard_normal(s, dtype=f) * 0.02 for k, s in
+               (("qkv", (H, 3 * H)), ("o", (H, H)), ("f1", (H, FFN)), ("f2", (FFN, H)))} for _ in range(L)]
+    head = rng.standard_normal((H, NLAB), dtype=f) * 0.02
+
+    def ln(x):
+        m = x.mean(-1, keepdims=True)
+        return (x - m) / np.sqrt(x.var(-1, keepdims=True) + 1e-12)
+
+    def fwd(ids):
+        x = emb[ids]
+        for w in layers:
+            q, k, v = np.split(x @ w["qkv"], 3, axis=-1)
+            q = q.reshape(SEQ, HEADS, -1).transpose(1, 0, 2)
+            k = k.reshape(SEQ, HEADS, -1).transpose(1, 2, 0)
+            v = v.reshape(SEQ, HEADS, -1).transpose(1, 0, 2)
+            a = q @ k / np.sqrt(H // HEADS)
+            a = np.exp(a - a.max(-1, keepdims=True))
+            a /= a.sum(-1, keepdims=True)
+            x = ln(x + (a @ v).transpose(1, 0, 2).reshape(SEQ, H) @ w["o"])
+            h = x @ w["f1"]
+            h = 0.5 * h * (1 + np.tanh(0.7978845608 * (h + 0.044715 * h ** 3)))
+            x = ln(x + h @ w["f2"])
+        return (x @ head).argmax(-1)
+
+    ids = rng.integers(0, VOCAB, SEQ)
+    fwd(ids)
+    t0 = time.perf_counter()
+    for _ in range(nseq):
+        fwd(ids)
+    dt = time.perf_counter() - t0
+    return {"backend": f"numpy {np.__version__}", "tokens": nseq * SEQ, "seconds": round(dt, 3),
+            "tokens_per_s": round(nseq * SEQ / dt, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sentences", type=int, default=400)
+    ap.add_argument("--bert-seqs", type=int, default=8)
+    ap.add_argument("--numpy", action="store_true", help="force the numpy BERT even when torch is installed")
+    a = ap.parse_args()
+    crf = bench_crf(_sentences(a.sentences))
+    try:
+        if a.numpy:
+            raise ImportError
+        bert = bench_bert_torch(a.bert_seqs)
+    except ImportError:
+        bert = bench_bert_numpy(a.bert_seqs)
+    out = {"khabar_crf": crf, "bert_base": bert, "ratio": round(crf["tokens_per_s"] / bert["tokens_per_s"], 1)}
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Evaluation of the event coder (``khabar eval events``).
+
+Two evaluation sets:
+
+1. **Arabic event GSR** (``shared/data/events/arabic_event_gsr``, openeventdata, MIT; 70 % public part):
+   - *Sentence detection* (``assault_gsr.csv``, ``protest_gsr.csv``): each sentence is analysed alone by the full
+     pipeline (no publication date); it is predicted positive for a type when the coder emits an event of that type
+     in a modality other than negated/conditional. Gold: label ``yes`` → positive, ``easy no`` and ``difficult no``
+     → negative, ``ambiguous`` → skipped. Precision/recall/F1 per type.
+   - *Actor country* (``*_spans.json``): three annotators give ``source_role.main`` / ``target_role.main``
+     (a country/CAMEO code or ``None``). Gold per slot = the value given by at least two annotators (slots without
+     a majority, or ``UNKNOWN``, are skipped). Prediction = the ``country`` (else the first three letters of the
+     ``actor_code``) of the source/target of the first event of the record's type. ``actor_accuracy`` = share of
+     slots whose gold is a code that the prediction equals (slots whose gold majority is "no country" are reported
+     separately as ``actor_accuracy_incl_none``, where predicting no country is correct).
+   - Split: the lexicon was tuned only on sentences with ``int(sha256("khabar-events:" + id)[:8], 16) % 2 == 0``
+     ("tune"); figures are given for the other half ("report", never looked at while tuning) and for all.
+2. **events-dev** (``khabar/data/eval/events-dev.jsonl``, ours): sentences of the ANT corpus annotated by reading,
+   each with the gold PLOVER types (``types``: list, possibly empty) and source/target countries. The article is
+   analysed in full (with its date); a sentence's predicted types are the types of the events with a mention in it
+   (modality not negated/conditional). Per-type precision/recall/F1 over sentences, and source/target country
+   accuracy over the annotated events whose type was found.
+
+Output of :func:`evaluate` (JSON-ready): ``{"assault_f1", "protest_f1" (0–1), "actor_accuracy" (0–100),
+"per_type": {TYPE: {"p", "r", "f1", "tp", "fp", "fn"}}, "gsr": {...}, "events_dev": {...}, "n": {...}}``.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+from khabar.paths import EVAL
+
+TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+_POS_MODALITY = {"asserted", "future", "requested"}
+
+
+def split_of(sid: str) -> str:
+    """``"tune"`` or ``"report"`` for a GSR sentence id (sha256 of ``"khabar-events:" + id``, first 8 hex, mod 2)."""
+    h = int(hashlib.sha256(("khabar-events:" + sid).encode("utf-8")).hexdigest()[:8], 16)
+    return "tune" if h % 2 == 0 else "report"
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall, F1 (0–1) and the counts."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+
+
+def _analyze(texts: Iterable[str], dates: Iterable[str | None] | None = None):
+    from khabar.pipeline import pipe
+    return pipe(texts, dates)
+
+
+def _pred_types(doc) -> set[str]:
+    return {e.type for e in doc.events if e.modality in _POS_MODALITY}
+
+
+def gsr_detection(base: Path, limit: int | None = None) -> dict[str, Any]:
+    """Sentence-level detection of ASSAULT and PROTEST on the GSR CSVs. Output per type and split."""
+    out: dict[str, Any] = {}
+    for typ, fname in (("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv")):
+        rows = []
+        with open(base / fname, encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                lab = (r.get("label") or "").strip()
+                if lab == "ambiguous" or lab not in ("yes", "easy no", "difficult no"):
+                    continue
+                rows.append((r["id"], r["text"], lab == "yes", lab))
+        if limit:
+            rows = rows[:limit]
+        counts = {s: Counter() for s in ("all", "tune", "report")}
+        errors: list[dict[str, Any]] = []
+        for (sid, text, gold, lab), doc in zip(rows, _analyze([r[1] for r in rows])):
+            pred = typ in _pred_types(doc)
+            key = ("tp" if gold else "fp") if pred else ("fn" if gold else "tn")
+            for s in ("all", split_of(sid)):
+                counts[s][key] += 1
+            if key in ("fp", "fn") and split_of(sid) == "tune":
+                errors.append({"id": sid, "kind": key, "label": lab})
+        out[typ] = {s: {**prf(c["tp"], c["fp"], c["fn"]), "n": sum(c.values())} for s, c in counts.items()}
+        out[typ]["tune_errors"] = len(errors)
+    return out
+
+
+def _majority(vals: list[str]) -> str | None:
+    if not vals:
+        return None
+    v, n = Counter(vals).most_common(1)[0]
+    return v if n >= 2 else None
+
+
+def _role_main(r: Any) -> str | None:
+    if not isinstance(r, dict) or "main" not in r:
+        return None
+    m = r.get("main")
+    return "NONE" if m in (None, "None", "") else str(m)
+
+
+def _actor_country(a) -> str:
+    if a is None:
+        return "NONE"
+    if a.country:
+        return a.country
+    if a.actor_code and len(a.actor_code) >= 3 and a.actor_code[:3].isupper():
+        code = a.actor_code[:3]
+        if code not in ("MIL", "COP", "GOV", "CVL", "OPP", "REB", "REF", "BUS", "MED", "JUD", "LEG", "SPY", "EDU",
+                        "HLH", "LAB", "AGR", "CRM", "ELI", "UAF", "RAD", "IGO", "NGO"):
+            return code
+    return "NONE"
+
+
+def gsr_actors(base: Path, limit: int | None = None) -> dict[str, Any]:
+    """Source/target actor-country accuracy on the GSR spans files (see module doc)."""
+    recs = []
+    for fname in ("assault_spans.json", "protest_spans.json"):
+        data = json.loads((base / fname).read_text(encoding="utf-8"))
+        for r in data:
+            slots = {}
+            for role in ("source_role", "target_role"):
+                g = _majority([m for m in (_role_main(s.get(role)) for s in r.get("spans", [])) if m])
+                if g is not None:
+                    slots[role] = g
+            if slots:
+                recs.append((r.get("_id") or r.get("source"), r["text"], r.get("event_type"), slots))
+    if limit:
+        recs = recs[:limit]
+    c = {s: Counter() for s in ("all", "tune", "report")}
+    for (rid, text, typ, slots), doc in zip(recs, _analyze([r[1] for r in recs])):
+        evs = [e for e in doc.events if e.type == typ] or []
+        ev = evs[0] if evs else None
+        for role, gold in slots.items():
+            pred = _actor_country(None if ev is None else (ev.source if role == "source_role" else ev.target))
+            ok = pred == gold
+            for s in ("all", split_of(str(rid))):
+                c[s]["n_all"] += 1
+                c[s]["ok_all"] += ok
+                if gold != "NONE":
+                    c[s]["n"] += 1
+                    c[s]["ok"] += ok
+                    c[s]["pred_country"] += pred != "NONE"
+    res = {}
+    for s, k in c.items():
+        res[s] = {"actor_accuracy": round(100 * k["ok"] / k["n"], 2) if k["n"] else 0.0,
+                  "actor_accuracy_incl_none": round(100 * k["ok_all"] / k["n_all"], 2) if k["n_all"] else 0.0,
+                  "slots_with_country": k["n"], "slots_all": k["n_all"]}
+    return res
+
+
+def _corpus_articles(base: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    arts = {}
+    for fname, ids in wanted.items():
+        p = base / "corpus" / "antcorpus" / fname
+        if not p.is_file():
+            continue
+        with gzip.open(p, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if not any(i in line[:200] for i in ids):
+                    continue
+                d = json.loads(line)
+                if d["id"] in ids:
+                    arts[(fname, d["id"])] = d
+    return arts
+
+
+def events_dev(base: Path, path: Path | None = None) -> dict[str, Any]:
+    """Per-type P/R/F1 on ``events-dev.jsonl`` (see module doc). Empty dict when the file is absent."""
+    path = path or (EVAL / "events-dev.jsonl")
+    if not path.is_file():
+        return {}
+    recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    wanted: dict[str, set[str]] = {}
+    for r in recs:
+        wanted.setdefault(r["file"], set()).add(r["id"])
+    arts = _corpus_articles(base, wanted)
+    keys = sorted(arts)
+    docs = {}
+    for k, doc in zip(keys, _analyze([arts[k]["text"] for k in keys], [(arts[k].get("date_iso") or "")[:10] or None
+                                                                      for k in keys])):
+        docs[k] = doc
+    counts = {t: Counter() for t in TYPES}
+    act = Counter()
+    missing = 0
+    for r in recs:
+        doc = docs.get((r["file"], r["id"]))
+        if doc is None:
+            missing += 1
+            continue
+        s, e = r["start"], r["end"]
+        pred: dict[str, list] = {}
+        for ev in doc.events:
+            if ev.modality not in _POS_MODALITY:
+                continue
+            if any(s <= m.start < e for m in ev.mentions):
+                pred.setdefault(ev.type, []).append(ev)
+        gold = {g["type"]: g for g in r.get("events", [])}
+        for t in TYPES:
+            gp, pp = t in gold, t in pred
+            if gp and pp:
+                counts[t]["tp"] += 1
+            elif pp:
+                counts[t]["fp"] += 1
+            elif gp:
+                counts[t]["fn"] += 1
+        for t, g in gold.items():
+            if t not in pred:
+                continue
+            ev = pred[t][0]
+            for role, attr in (("source", "source"), ("target", "target")):
+                gc = g.get(role)
+                if gc is None:
+                    continue
+                pc = _actor_country(getattr(ev, attr))
+                if role == "target" and pc != gc and "sym" in g.get("flags", []):
+                    pc = _actor_country(ev.source) if gc == _actor_country(ev.source) else pc
+                act["n"] += 1
+                act["ok"] += pc == gc
+    per = {t: prf(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
+    tot = Counter()
+    for c in counts.values():
+        tot.update(c)
+    macro = sum(per[t]["f1"] for t in TYPES) / len(TYPES)
+    return {"per_type": per, "micro": prf(tot["tp"], tot["fp"], tot["fn"]), "macro_f1": round(macro, 4),
+            "sentences": len(recs), "missing_articles": missing,
+            "actor_country_accuracy": round(100 * act["ok"] / act["n"], 2) if act["n"] else 0.0,
+            "actor_slots": act["n"]}
+
+
+def evaluate(shared_data_dir: Path, limit: int | None = None) -> dict[str, Any]:
+    """Run every events evaluation.
+
+    Input: ``shared_data_dir`` (the staged ``shared/data`` folder); ``limit`` caps sentences per file (smoke
+    tests). Output: ``{"assault_f1", "protest_f1" (0–1, all public GSR sentences), "actor_accuracy" (0–100, all
+    spans slots with a gold country), "per_type" (events-dev per-type P/R/F1), "gsr", "gsr_actors",
+    "events_dev", "protocol"}``. Raises ``FileNotFoundError`` when the GSR folder is missing.
+    """
+    base = Path(shared_data_dir)
+    gdir = base / "events" / "arabic_event_gsr"
+    if not gdir.is_dir():
+        raise FileNotFoundError(f"GSR not found: {gdir}")
+    det = gsr_detection(gdir, limit)
+    act = gsr_actors(gdir, limit)
+    dev = events_dev(base)
+    return {
+        "assault_f1": det["ASSAULT"]["all"]["f1"],
+        "protest_f1": det["PROTEST"]["all"]["f1"],
+        "actor_accuracy": act["all"]["actor_accuracy"],
+        "report_split": {"assault_f1": det["ASSAULT"]["report"]["f1"], "protest_f1": det["PROTEST"]["report"]["f1"],
+                         "actor_accuracy": act["report"]["actor_accuracy"]},
+        "per_type": dev.get("per_type", {}),
+        "gsr": det,
+        "gsr_actors": act,
+        "events_dev": {k: v for k, v in dev.items() if k != "per_type"},
+        "protocol": ("GSR: yes=positive, easy/difficult no=negative, ambiguous skipped; predicted positive when an "
+                     "event of the type is coded (modality asserted/future/requested). Splits by "
+                     "sha256('khabar-events:'+id): tune (lexicon tuned on) / report (unseen)."),
+    }

@@ -1,0 +1,368 @@
+"""Reading corpora for ``khabar ingest``: folders, JSON Lines (plain or gzip), JSON, TREC-style SGML/XML.
+
+Every input unit (a file, a JSON line, a TREC ``<DOC>``) yields exactly ONE :class:`Record`, in a deterministic
+order; a unit that cannot be read yields a record whose ``error`` says why (its ``text`` is None), so nothing is
+lost silently. Blank lines of a JSON Lines file are not units (they carry nothing) and yield no record.
+
+Supported inputs (``iter_records(paths)``):
+
+- a folder: walked recursively in sorted order; hidden files and folders (``.name``) are ignored; every other
+  file is read by its extension (below); a file of any other extension yields a failed record
+  ("unsupported file type").
+- ``.txt`` / ``.text``: one article, decoded by :func:`khabar.io.readers.read_bytes` (UTF-8, UTF-16,
+  Windows-1256 …); a ``.txt`` whose content starts with ``<DOC>`` is read as TREC (the layout of ANT corpus).
+- ``.html`` / ``.htm``: one article, body extracted by :func:`khabar.io.readers.read_bytes` (trafilatura).
+- ``.jsonl`` / ``.ndjson``: one record per non-blank line, a JSON object with ``text`` (str, required) and the
+  optional ``id``, ``title``, ``date`` (or ``date_iso``, preferred when present, as in ANT corpus), ``url``,
+  ``source``; other keys are ignored.
+- ``.json``: one object (one record) or a list of objects (one record each), same keys as JSON Lines.
+- ``.xml`` / ``.trec`` / ``.sgml`` / ``.sgm``: TREC style ``<DOC> <DOCNO>…</DOCNO> <TEXT>…</TEXT> </DOC>``,
+  one record per ``<DOC>``; title from ``TITLE``/``HEADLINE``/``HL``, date from ``DATE``/``TIME``/
+  ``DATE_TIME``/``PUBDATE``, ``URL``, source from ``SRC``/``SOURCE``; the id may also be a ``<DOC id="…">``
+  attribute (Gigaword). Tags inside ``TEXT`` (``<P>``) become paragraph breaks; entities are unescaped.
+- any of these with a further ``.gz`` (``x.jsonl.gz``, ``x.xml.gz``) is decompressed on the fly.
+
+Dates are normalised to ``YYYY-MM-DD`` (ISO 8601 with or without time/offset, RFC 2822 as in RSS feeds,
+``YYYY/MM/DD``); an unparseable date leaves ``pub_date`` None and adds a warning.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import email.utils
+import gzip
+import html as _html
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from khabar.io.readers import ReadError, decode, read_bytes
+
+TEXT_EXT = {".txt", ".text"}
+HTML_EXT = {".html", ".htm"}
+JSONL_EXT = {".jsonl", ".ndjson"}
+JSON_EXT = {".json"}
+TREC_EXT = {".xml", ".trec", ".sgml", ".sgm"}
+ALL_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | JSON_EXT | TREC_EXT
+
+
+@dataclass
+class Record:
+    """One input unit.
+
+    ``key``: unique, stable locator of the unit — the absolute path, plus ``:LINE`` (1-based line of a JSON
+    Lines file), ``#N`` (1-based ordinal of a TREC ``<DOC>`` or of an element of a JSON list).
+    ``path``/``line``: the same, split (``line`` is the line or ordinal, None for a one-article file).
+    ``format``: text | html | jsonl | json | trec. ``text``: the article (None when ``error`` is set).
+    ``id``: the id given by the input (None when absent: the store then uses the text's SHA-256).
+    ``pub_date``: ``YYYY-MM-DD`` or None. ``error``: why the unit could not be read, else None.
+    """
+
+    key: str
+    path: str
+    line: int | None
+    format: str
+    text: str | None = None
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    date_raw: str | None = None
+    pub_date: str | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- dates
+_YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def parse_date(value: object) -> str | None:
+    """Normalise a publication date to ``YYYY-MM-DD``; None when absent or unparseable.
+
+    Accepts ISO 8601 (``2018-02-18``, ``2018-02-18T17:21:49+00:00``: the calendar date as written, no time-zone
+    shift), ``YYYY/MM/DD``, and RFC 2822 (``Sun, 18 Feb 2018 17:21:49 GMT``).
+    """
+    if value is None:
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    m = _YMD.match(s)
+    if m:
+        try:
+            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    try:
+        d = email.utils.parsedate_to_datetime(s)
+        if d is not None:
+            return d.date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _clean(v: object) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _set_date(rec: Record, *values: object) -> None:
+    raw = next((v for v in values if v not in (None, "")), None)
+    if raw is None:
+        return
+    rec.date_raw = str(raw)
+    rec.pub_date = parse_date(raw)
+    if rec.pub_date is None:
+        rec.warnings.append(f"unparseable date {str(raw)[:40]!r}")
+
+
+# --------------------------------------------------------------------------- JSON records
+def _from_obj(obj: object, rec: Record) -> Record:
+    """Fill ``rec`` from one decoded JSON value (object with ``text``); sets ``error`` when malformed."""
+    if not isinstance(obj, dict):
+        rec.error = f"not a JSON object ({type(obj).__name__})"
+        return rec
+    text = obj.get("text")
+    if not isinstance(text, str):
+        rec.error = "missing 'text'" if text is None else f"'text' is not a string ({type(text).__name__})"
+    else:
+        rec.text = text
+    rec.id = _clean(obj.get("id"))
+    rec.title = _clean(obj.get("title"))
+    rec.url = _clean(obj.get("url"))
+    rec.source = _clean(obj.get("source"))
+    _set_date(rec, obj.get("date_iso"), obj.get("date"))
+    return rec
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode(raw)[0]
+
+
+def _open_maybe_gz(path: Path):
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _iter_jsonl(path: Path, key: str) -> Iterator[Record]:
+    n = 0
+    try:
+        with _open_maybe_gz(path) as fh:
+            for n, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                rec = Record(key=f"{key}:{n}", path=key, line=n, format="jsonl")
+                try:
+                    obj = json.loads(_decode_line(raw))
+                except (ValueError, ReadError) as exc:
+                    rec.error = f"invalid JSON: {str(exc)[:120]}"
+                    yield rec
+                    continue
+                yield _from_obj(obj, rec)
+    except (OSError, EOFError, zlib.error) as exc:
+        # a truncated/corrupt gzip stream or an unreadable file: account for the rest as one failed record
+        yield Record(key=f"{key}:{n + 1}", path=key, line=n + 1, format="jsonl",
+                     error=f"cannot read past line {n}: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+def _read_all(path: Path) -> bytes:
+    with _open_maybe_gz(path) as fh:
+        return fh.read()
+
+
+def _iter_json(path: Path, key: str) -> Iterator[Record]:
+    try:
+        obj = json.loads(decode(_read_all(path))[0])
+    except (OSError, EOFError, zlib.error, ValueError, ReadError) as exc:
+        yield Record(key=key, path=key, line=None, format="json", error=f"invalid JSON file: {str(exc)[:120]}")
+        return
+    if isinstance(obj, list):
+        if not obj:
+            yield Record(key=key, path=key, line=None, format="json", error="empty JSON list")
+        for i, o in enumerate(obj, 1):
+            yield _from_obj(o, Record(key=f"{key}#{i}", path=key, line=i, format="json"))
+    else:
+        yield _from_obj(obj, Record(key=key, path=key, line=None, format="json"))
+
+
+# --------------------------------------------------------------------------- TREC
+_DOC_OPEN = re.compile(r"<DOC(?:\s[^>]*)?>", re.I)
+_DOC_CLOSE = re.compile(r"</DOC\s*>", re.I)
+_DOC_ID_ATTR = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_PARA = re.compile(r"</?P\s*>", re.I)
+
+
+def _field(block: str, *names: str) -> str | None:
+    for name in names:
+        m = re.search(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}\s*>", block, re.I | re.S)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _trec_text(s: str) -> str:
+    s = _PARA.sub("\n", s)
+    s = _TAGS.sub("", s)
+    s = _html.unescape(s)
+    lines = [ln.strip() for ln in s.splitlines()]
+    return re.sub(r"\n{2,}", "\n", "\n".join(lines)).strip()
+
+
+def looks_trec(text: str) -> bool:
+    """True when ``text`` (a file's content) starts with a TREC ``<DOC>`` element (after an XML prolog)."""
+    head = re.sub(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<[A-Za-z]+>\s*)?", "", text[:2000])
+    return bool(_DOC_OPEN.match(head)) or bool(_DOC_OPEN.match(text.lstrip()[:200]))
+
+
+def parse_trec(content: str, key: str) -> Iterator[Record]:
+    """Records of a TREC-style file's content: one per ``<DOC>`` (see module doc); ``key`` is the file's key.
+
+    A ``<DOC>`` without ``</DOC>`` (truncated file) yields a failed record; a file without any ``<DOC>`` one
+    failed record.
+    """
+    pos, n = 0, 0
+    while True:
+        m = _DOC_OPEN.search(content, pos)
+        if not m:
+            break
+        n += 1
+        rec = Record(key=f"{key}#{n}", path=key, line=n, format="trec")
+        nxt_close = _DOC_CLOSE.search(content, m.end())
+        nxt_open = _DOC_OPEN.search(content, m.end())
+        if not nxt_close or (nxt_open and nxt_open.start() < nxt_close.start()):
+            rec.error = "unclosed <DOC> element"
+            block = content[m.end(): nxt_open.start() if nxt_open else len(content)]
+            rec.id = _clean(_TAGS.sub("", _field(block, "DOCNO") or "")) or None
+            yield rec
+            pos = nxt_open.start() if nxt_open else len(content)
+            continue
+        block = content[m.end(): nxt_close.start()]
+        pos = nxt_close.end()
+        docno = _field(block, "DOCNO")
+        attr = _DOC_ID_ATTR.search(m.group(0))
+        rec.id = _clean(_html.unescape(_TAGS.sub("", docno))) if docno else (attr.group(1) if attr else None)
+        body = _field(block, "TEXT", "BODY")
+        if body is None:
+            rec.error = "no <TEXT> element"
+        else:
+            rec.text = _trec_text(body)
+        rec.title = _clean(_trec_text(_field(block, "TITLE", "HEADLINE", "HL") or "")) or None
+        rec.url = _clean(_trec_text(_field(block, "URL") or "")) or None
+        rec.source = _clean(_trec_text(_field(block, "SRC", "SOURCE") or "")) or None
+        _set_date(rec, _clean(_trec_text(_field(block, "DATE", "TIME", "DATE_TIME", "PUBDATE") or "")))
+        yield rec
+    if n == 0:
+        yield Record(key=key, path=key, line=None, format="trec", error="no <DOC> element found")
+
+
+# --------------------------------------------------------------------------- files and folders
+def _ext(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[1]
+
+
+def iter_file(path: Path) -> Iterator[Record]:
+    """Records of one file (see module doc). Never raises for unreadable content: yields failed records."""
+    key = str(path.resolve())
+    ext = _ext(path)
+    if ext in JSONL_EXT:
+        yield from _iter_jsonl(path, key)
+        return
+    if ext in JSON_EXT:
+        yield from _iter_json(path, key)
+        return
+    try:
+        data = _read_all(path)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Record(key=key, path=key, line=None, format="text", error=f"cannot read: {type(exc).__name__}: {exc}")
+        return
+    if ext in TREC_EXT:
+        try:
+            content = decode(data)[0]
+        except ReadError as exc:
+            yield Record(key=key, path=key, line=None, format="trec", error=str(exc))
+            return
+        yield from parse_trec(content, key)
+        return
+    if ext in TEXT_EXT or ext in HTML_EXT or ext == "":
+        name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+        try:
+            if ext in TEXT_EXT:
+                content = decode(data)[0]
+                if looks_trec(content):
+                    yield from parse_trec(content, key)
+                    return
+            art = read_bytes(data, name)
+        except ReadError as exc:
+            yield Record(key=key, path=key, line=None, format="html" if ext in HTML_EXT else "text", error=str(exc))
+            return
+        rec = Record(key=key, path=key, line=None, format=art.format, text=art.text, title=_clean(art.title))
+        rec.warnings.extend(art.warnings)
+        _set_date(rec, art.date)
+        yield rec
+        return
+    yield Record(key=key, path=key, line=None, format="unknown", error=f"unsupported file type {ext!r}")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if not f.startswith("."):
+                yield Path(root) / f
+
+
+def iter_records(paths: Iterable[str | os.PathLike]) -> Iterator[Record]:
+    """Every record of every input, in order: each path is a file or a folder (walked recursively, sorted).
+
+    A missing path yields one failed record ("no such file or folder"). Output: :class:`Record` objects.
+    """
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in _walk(path):
+                yield from iter_file(f)
+        elif path.exists():
+            yield from iter_file(path)
+        else:
+            key = str(path.absolute())
+            yield Record(key=key, path=key, line=None, format="unknown", error="no such file or folder")
+
+
+def count_records(paths: Iterable[str | os.PathLike]) -> int:
+    """A fast estimate of how many records :func:`iter_records` will yield (for progress bars and ETA).
+
+    Counts non-blank lines of JSON Lines files and ``<DOC`` openings of TREC files without parsing; other
+    files count one. Exact for well-formed inputs.
+    """
+    total = 0
+    for p in paths:
+        path = Path(p)
+        files = list(_walk(path)) if path.is_dir() else [path]
+        for f in files:
+            ext = _ext(f)
+            try:
+                if ext in JSONL_EXT:
+                    with _open_maybe_gz(f) as fh:
+                        total += sum(1 for ln in fh if ln.strip())
+                elif ext in TREC_EXT or ext in TEXT_EXT:
+                    data = _read_all(f)
+                    k = len(re.findall(rb"<DOC[\s>]", data, re.I)) if ext in TREC_EXT or data.lstrip()[:5].upper() == b"<DOC>" else 0
+                    total += max(1, k)
+                else:
+                    total += 1
+            except (OSError, EOFError, zlib.error):
+                total += 1
+    return total

@@ -1,0 +1,424 @@
+"""The khabar knowledge base (KB): canonical entities, Arabic aliases, demonyms, office holders and role phrases.
+
+Use::
+
+    from khabar.kb.store import get_kb
+    kb = get_kb()                                   # cached: loads the shipped KB once per process
+    kb.lookup("سيرجي لافروف")                        # -> [KBEntity(id="per:sergey-lavrov", ...)]
+    kb.fuzzy("زيلينسكي")                             # -> [(KBEntity(... "Volodymyr Zelenskyy"), 100.0), ...]
+    kb.demonym("والأمريكيين")                        # -> "USA"
+    kb.office_holder("FOREIGN_MINISTER", "RUS", "2025-02-18")   # -> KBEntity("Sergey Lavrov")
+    kb.parse_role(["وزير", "الخارجية", "الروسي"])      # -> RoleMatch(role="FOREIGN_MINISTER", country="RUS", agent="GOV", n_tokens=3)
+
+Storage: one SQLite file ``khabar/data/kb/kb.sqlite`` built by ``khabar build kb`` (:mod:`khabar.kb.build`) from the
+staged public sources and the curated files in ``khabar/data/kb/``. When the built file is missing, the store falls
+back to an in-memory KB built from the curated files alone (no shared data needed), so the package always works.
+
+Entity shapes
+-------------
+- A **country** entity: ``id="country:RUS"``, ``type="GPE"``, ``subtype="country"``, ``english="Russia"``,
+  ``country="RUS"``, ``actor_code="RUS"`` (the bare ISO alpha-3 code is its CAMEO actor code), ``lat``/``lon`` the
+  country centroid from mledoze/countries.
+- A **city / region**: ``id="city:SAU:riyadh"`` (``type="GPE"``, ``subtype="city"``; ``"region"`` for states),
+  ``country`` ISO3, ``actor_code`` = ISO3 of its country.
+- A **person**: ``id="per:<slug>"``, ``type="PER"``, ``subtype="person"``, ``actor_code`` e.g. ``RUSGOV`` (the code
+  of his/her most recent role), ``roles`` a tuple of ``(role, country, start, end)`` with ISO dates (None = open).
+- An **organisation**: ``id="org:<slug>"``, ``type="ORG"``, ``subtype`` one of igo | media | armed_group | party |
+  government_body | company | ngo | org; ``actor_code`` e.g. ``IGOUNO``, ``PSEREB``, ``RUSGOV``, ``USAMED``.
+- Entities from the UniversalPetrarch Arabic actor dictionary have ids ``up:<n>``.
+
+Matching keys (:func:`alias_key`, :func:`loose_key`, :func:`skeleton`): Arabic normalisation of
+:func:`khabar.text.normalize.normalize` (hamza/alef forms, ya/alef maqsura, ta marbuta, diacritics, tatweel,
+Persian letters, presentation forms, Arabic-Indic digits), Latin lower-cased, punctuation removed.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from khabar.paths import KB_DIR, LEXICONS
+from khabar.text.normalize import normalize, strip_clitics
+
+KB_PATH = KB_DIR / "kb.sqlite"
+
+_WORD = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class KBEntity:
+    """One canonical KB entity (see the module doc for id conventions).
+
+    ``type`` ∈ PER | ORG | GPE | LOC | MISC; ``english`` the canonical English name; ``country`` ISO 3166 alpha-3
+    or None; ``actor_code`` CAMEO style (``RUSGOV``, ``IGOUNO``, ``RUS``) or None; ``aliases`` Arabic (and Latin)
+    surface forms; ``roles`` tuples ``(role, country, start, end)`` with ISO ``YYYY-MM-DD`` dates or None (open);
+    ``lat``/``lon`` decimal degrees or None; ``subtype`` country | city | region | person | igo | media | … ;
+    ``prior`` a popularity prior used to rank candidates sharing an alias (higher = more likely).
+    """
+
+    id: str
+    type: str
+    english: str
+    country: str | None = None
+    actor_code: str | None = None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str | None, str | None, str | None], ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    subtype: str | None = None
+    prior: float = 0.0
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """A parsed role phrase: ``role`` (FOREIGN_MINISTER, PRESIDENT, NSA, ENVOY, …), ``country`` ISO3 or None,
+    ``agent`` CAMEO agent code (GOV, MIL, REB, OPP, BUS, MED, IGO, COP, …) and ``n_tokens`` consumed from the
+    start of the token list given to :meth:`KB.parse_role`."""
+
+    role: str
+    country: str | None
+    agent: str | None
+    n_tokens: int
+
+    @property
+    def actor_code(self) -> str | None:
+        """``country + agent`` (e.g. RUSGOV), the agent alone when no country, None when neither."""
+        if self.country and self.agent:
+            return self.country + self.agent
+        return self.country or self.agent
+
+
+# ----------------------------------------------------------------------------------------------- matching keys
+
+def tokens(s: str) -> list[str]:
+    """Normalised word tokens of ``s`` (Arabic normalised, Latin lower-cased, punctuation dropped)."""
+    return _WORD.findall(normalize(s).lower().replace("_", " "))
+
+
+def alias_key(s: str) -> str:
+    """Exact-match key: normalised tokens joined by one space."""
+    return " ".join(tokens(s))
+
+
+def _loose_tok(t: str) -> str:
+    if t.startswith("ال") and len(t) > 4:
+        t = t[2:]
+    elif t.startswith("لل") and len(t) > 4:
+        t = t[2:]
+    if len(t) > 3 and t.endswith("ه"):
+        t = t[:-1]
+    if len(t) > 3 and t.endswith("ي") and not t.endswith("يي"):
+        pass
+    return t
+
+
+def loose_key(s: str) -> str:
+    """Looser key: every token loses the article ال and a final ة/ه; bare prepositions ل / ب dropped.
+    Lets lemmatised dictionary forms (``اتحاد_أفريقي_``) meet running text (``الاتحاد الأفريقي``)."""
+    toks = [t for t in tokens(s) if t not in ("ل", "ب", "و")]
+    return " ".join(_loose_tok(t) for t in toks)
+
+
+_SKEL = str.maketrans({"غ": "ك", "ج": "ك", "ق": "ك", "ط": "ت", "ص": "س", "ث": "س", "ض": "د", "ذ": "ز",
+                       "ظ": "ز", "ح": "ه", "ة": "ه", "ع": "ا", "ء": ""})
+
+
+def skeleton(s: str) -> str:
+    """Variant-tolerant key for transliterated foreign names: loose key, then ج/غ/ق→ك, ط→ت, ص/ث→س, ض→د, ذ/ظ→ز,
+    ح→ه, ع→ا, and the vowel letters ا و ي removed inside words (kept when a word would become empty)."""
+    out = []
+    for t in loose_key(s).split():
+        t = t.translate(_SKEL)
+        core = t[0] + re.sub("[اوي]", "", t[1:]) if len(t) > 1 else t
+        core = re.sub(r"(.)\1+", r"\1", core)
+        out.append(core or t)
+    return " ".join(out)
+
+
+# -------------------------------------------------------------------------------------------------- the store
+
+class KB:
+    """In-memory view of the KB with alias, loose, skeleton, demonym and office-holder indexes.
+
+    Build with :func:`get_kb` (cached) or ``KB.from_sqlite(path)`` / ``KB(entities, demonyms, role_rows)``.
+    """
+
+    def __init__(self, entities: list[KBEntity], demonyms: dict[str, str], role_rows: list[tuple[str, str, str]],
+                 translit: dict[str, str] | None = None):
+        self.entities: dict[str, KBEntity] = {}
+        self._exact: dict[str, list[str]] = {}
+        self._loose: dict[str, list[str]] = {}
+        self._skel: dict[str, list[tuple[str, str]]] = {}
+        self._holders: dict[tuple[str, str], list[tuple[str | None, str | None, str]]] = {}
+        self._first_tok: dict[str, int] = {}
+        self.translit_words: dict[str, str] = translit or {}
+        for e in entities:
+            self._add(e)
+        for lst in (self._exact, self._loose):
+            for k, ids in lst.items():
+                ids.sort(key=lambda i: -self.entities[i].prior)
+        self._demonyms = {alias_key(k): v for k, v in demonyms.items()}
+        # role phrases: list of (token tuple, role, agent), longest first
+        self._roles: list[tuple[tuple[str, ...], str, str | None]] = []
+        for phrase, role, agent in role_rows:
+            toks = tuple(tokens(phrase))
+            if toks:
+                self._roles.append((toks, role, agent or None))
+        self._roles.sort(key=lambda r: -len(r[0]))
+        self._role_first = {r[0][0] for r in self._roles}
+        self._skel_keys: list[str] | None = None
+        self._dem_cache: dict[str, str | None] = {}
+
+    # -- construction
+    def _add(self, e: KBEntity) -> None:
+        if e.id in self.entities:
+            return
+        self.entities[e.id] = e
+        for a in set(e.aliases) | {e.english}:
+            k = alias_key(a)
+            if not k:
+                continue
+            self._exact.setdefault(k, [])
+            if e.id not in self._exact[k]:
+                self._exact[k].append(e.id)
+            lk = loose_key(a)
+            if lk and lk != k:
+                self._loose.setdefault(lk, [])
+                if e.id not in self._loose[lk]:
+                    self._loose[lk].append(e.id)
+            sk = skeleton(a)
+            if sk and re.search("[\u0600-\u06ff]", sk):
+                self._skel.setdefault(sk, []).append((k, e.id))
+            n = len(k.split())
+            ft = k.split()[0]
+            self._first_tok[ft] = max(self._first_tok.get(ft, 0), n)
+        for role, country, start, end in e.roles:
+            self._holders.setdefault((role, country or ""), []).append((start, end, e.id))
+
+    @classmethod
+    def from_sqlite(cls, path: Path) -> "KB":
+        """Load a KB written by :func:`khabar.kb.build.build`. Raises ``sqlite3.Error`` on a bad file."""
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ents = []
+            for row in con.execute("SELECT id,type,english,country,actor_code,aliases,roles,lat,lon,subtype,prior "
+                                   "FROM entities"):
+                ents.append(KBEntity(row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])),
+                                     tuple(tuple(r) for r in json.loads(row[6])), row[7], row[8], row[9],
+                                     row[10] or 0.0))
+            dem = dict(con.execute("SELECT form, iso3 FROM demonyms"))
+            try:
+                tr = dict(con.execute("SELECT ar, en FROM translit"))
+            except sqlite3.Error:
+                tr = {}
+        finally:
+            con.close()
+        return cls(ents, dem, load_role_rows(), tr)
+
+    # -- queries
+    def get(self, kb_id: str) -> KBEntity | None:
+        """The entity with id ``kb_id`` or None."""
+        return self.entities.get(kb_id)
+
+    def max_alias_tokens(self, first_token: str) -> int:
+        """Longest alias length (in tokens) among aliases starting with normalised ``first_token`` (0 if none)."""
+        return self._first_tok.get(first_token, 0)
+
+    def lookup(self, text: str) -> list[KBEntity]:
+        """Entities whose alias equals ``text`` after normalisation; tries clitic-stripped forms of the first word
+        (و ف ب ل ك, ال) and then the loose key. Output: list ranked by prior (empty when nothing matches)."""
+        toks = tokens(text)
+        if not toks:
+            return []
+        for first in strip_clitics(toks[0]):
+            k = " ".join([first] + toks[1:])
+            ids = self._exact.get(k)
+            if ids:
+                return [self.entities[i] for i in ids]
+        for first in strip_clitics(toks[0]):
+            lk = loose_key(" ".join([first] + toks[1:]))
+            ids = self._loose.get(lk) or self._exact.get(lk)
+            if ids:
+                return [self.entities[i] for i in ids]
+        return []
+
+    def fuzzy(self, text: str, limit: int = 5, cutoff: float = 85.0) -> list[tuple[KBEntity, float]]:
+        """Variant-tolerant candidates for ``text``: aliases with the same :func:`skeleton` (score = rapidfuzz
+        ratio of the exact keys, floored at ``cutoff``), then rapidfuzz ratio over all skeletons of the same token
+        count. Output: up to ``limit`` (entity, score 0–100) pairs, best first, all scores ≥ ``cutoff``."""
+        from rapidfuzz import fuzz, process
+
+        toks = tokens(text)
+        if not toks:
+            return []
+        best: dict[str, float] = {}
+        for first in strip_clitics(toks[0])[:4]:
+            q = " ".join([first] + toks[1:])
+            sk = skeleton(q)
+            for k, eid in self._skel.get(sk, []):
+                s = max(cutoff, fuzz.ratio(q, k))
+                best[eid] = max(best.get(eid, 0.0), s)
+        if not best:
+            q = " ".join(toks)
+            sk = skeleton(q)
+            if len(sk) >= 4:
+                if self._skel_keys is None:
+                    self._skel_keys = list(self._skel.keys())
+                for cand, sc, _ in process.extract(sk, self._skel_keys, scorer=fuzz.ratio, limit=limit * 3,
+                                                   score_cutoff=max(cutoff, 80.0)):
+                    if len(cand.split()) != len(sk.split()):
+                        continue
+                    for k, eid in self._skel[cand]:
+                        s = min(sc, fuzz.ratio(q, k) + 10)
+                        if s >= cutoff:
+                            best[eid] = max(best.get(eid, 0.0), s)
+        # every word must match: a shared generic word (شبه جزيرة …) is not enough
+        qtoks = [skeleton(t) for t in toks]
+        for eid in list(best):
+            e = self.entities[eid]
+            if not any(self._tokwise(qtoks, a) for a in e.aliases if len(tokens(a)) == len(toks)):
+                del best[eid]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], -self.entities[kv[0]].prior))
+        return [(self.entities[i], s) for i, s in ranked[:limit]]
+
+    @staticmethod
+    def _tokwise(qtoks: list[str], alias: str) -> bool:
+        from rapidfuzz import fuzz
+        atoks = [skeleton(t) for t in tokens(alias)]
+        if len(atoks) != len(qtoks):
+            return False
+        return all(a == b or fuzz.ratio(a, b) >= 66 for a, b in zip(qtoks[1:], atoks[1:])) and (
+            qtoks[0] == atoks[0] or fuzz.ratio(qtoks[0], atoks[0]) >= 66 or
+            any(skeleton(c) == atoks[0] for c in strip_clitics(qtoks[0])))
+
+    def demonym(self, word: str) -> str | None:
+        """ISO alpha-3 of an Arabic nationality adjective in any inflection and with clitics (الروسي، الروسية،
+        الروس، والأمريكيين، الأميركي) or None."""
+        if word in self._dem_cache:
+            return self._dem_cache[word]
+        res = self._demonym(word)
+        if len(self._dem_cache) > 100_000:
+            self._dem_cache.clear()
+        self._dem_cache[word] = res
+        return res
+
+    def _demonym(self, word: str) -> str | None:
+        toks = tokens(word)
+        if len(toks) != 1:
+            return None
+        for c in strip_clitics(toks[0]):
+            for form in (c, c[2:] if c.startswith("ال") else None):
+                if form and form in self._demonyms:
+                    return self._demonyms[form]
+            base = c[2:] if c.startswith("ال") and len(c) > 4 else c
+            for suf in ("يين", "يون", "يات", "يه", "ين", "ون", "ات", "ه"):
+                if base.endswith(suf) and len(base) > len(suf) + 2:
+                    stem = base[: -len(suf)]
+                    if not stem.endswith("ي"):
+                        stem += "ي"
+                    if stem in self._demonyms:
+                        return self._demonyms[stem]
+        return None
+
+    def office_holder(self, role: str, country: str | None, date: str | None = None) -> KBEntity | None:
+        """The entity holding ``role`` for ``country`` (ISO3; None/"" for international posts) on ``date``
+        (ISO ``YYYY-MM-DD``; None = today's holder, i.e. an open-ended term). None when unknown."""
+        rows = self._holders.get((role, country or ""), [])
+        if not rows:
+            return None
+        d = (date or "9999-12-31")[:10]
+        live = [(s, e, i) for s, e, i in rows if (s is None or s <= d) and (e is None or d <= e)]
+        if not live:
+            return None
+        live.sort(key=lambda r: r[0] or "")
+        return self.entities[live[-1][2]]
+
+    def parse_role(self, words: list[str]) -> RoleMatch | None:
+        """Parse a role phrase at the start of ``words`` (normalised tokens; the first may carry clitics).
+
+        Recognises the role noun phrase (longest match from ``lexicons/roles.tsv``), a nationality adjective
+        inside or right after it (``المبعوث الأمريكي الخاص``, ``وزير الخارجية الروسي``) or a country name in
+        construct (``وزير خارجية روسيا``). Output: :class:`RoleMatch` or None."""
+        if not words:
+            return None
+        firsts = strip_clitics(normalize(words[0]).lower())
+        if not any(f in self._role_first or (f.startswith("ال") and f[2:] in self._role_first) for f in firsts):
+            return None
+        words = [normalize(w).lower() for w in words[:12]]
+        for first in firsts:
+            if first not in self._role_first and not (first.startswith("ال") and first[2:] in self._role_first):
+                continue
+            cand = [first] + words[1:]
+            for toks, role, agent in self._roles:
+                m = self._match_role(cand, toks)
+                if m is None:
+                    continue
+                n, country = m
+                # country after the phrase: demonym or country name in construct
+                if country is None and n < len(cand):
+                    c = self.demonym(cand[n])
+                    if c:
+                        country, n = c, n + 1
+                    else:
+                        for span in (3, 2, 1):
+                            if n + span <= len(cand):
+                                ents = [e for e in self.lookup(" ".join(cand[n:n + span]))
+                                        if e.subtype == "country"]
+                                if ents:
+                                    country, n = ents[0].country, n + span
+                                    break
+                    # trailing adjective of the phrase after the demonym (المبعوث الروسي الخاص)
+                return RoleMatch(role, country, agent, n)
+        return None
+
+    def _match_role(self, cand: list[str], toks: tuple[str, ...]) -> tuple[int, str | None] | None:
+        i = j = 0
+        country = None
+        while j < len(toks):
+            if i >= len(cand):
+                return None
+            w = cand[i]
+            if w == toks[j] or (j == 0 and ("ال" + w == toks[j] or w == "ال" + toks[j])):
+                i += 1
+                j += 1
+                continue
+            if country is None and j > 0:
+                c = self.demonym(w)
+                if c:
+                    country = c
+                    i += 1
+                    continue
+            return None
+        return i, country
+
+
+def load_role_rows(path: Path | None = None) -> list[tuple[str, str, str]]:
+    """Rows ``(arabic phrase, ROLE, AGENT)`` of ``lexicons/roles.tsv`` (and ``roles*.tsv``); '#' comments."""
+    rows = []
+    paths = [path] if path else sorted(LEXICONS.glob("roles*.tsv"))
+    for p in paths:
+        if not p or not p.is_file():
+            continue
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                rows.append((parts[0].strip(), parts[1].strip(), (parts[2].strip() if len(parts) > 2 else "")))
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def get_kb() -> KB:
+    """The shipped KB, loaded once per process. Falls back to the curated files only when ``kb.sqlite`` is
+    missing or unreadable (never raises for a missing KB)."""
+    if KB_PATH.is_file():
+        try:
+            return KB.from_sqlite(KB_PATH)
+        except sqlite3.Error:
+            pass
+    from khabar.kb.build import curated_only_kb
+    return curated_only_kb()

@@ -1,0 +1,115 @@
+"""Quote-attribution lexicons, loaded once per process from ``khabar/data/lexicons/quotes_*``.
+
+Files (hand-written for khabar from Arabic grammar and news style):
+
+- ``quotes_cues.tsv``: speech-verb cues ``form  lemma  kind  flag  person`` (every person of قال، أكد، أضاف …,
+  circumstantial participles مضيفا، verbal nouns قوله, according-to prepositions بحسب، وفقا).
+- ``quotes_markers.json``: complementisers (إن / أن / بأن and their pronoun-suffixed forms), quote-mark pairs,
+  addressee markers (لوكالة …), adjunct prepositions, skip words, source nouns, impersonal forms, limits.
+- ``quotes_roles.tsv``: role / title head nouns (وزير، رئيس، المتحدث …) that stand for an earlier-named speaker.
+
+All Arabic keys are stored in :func:`khabar.text.normalize.normalize` form.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from khabar.paths import LEXICONS
+from khabar.text.normalize import normalize
+
+
+@dataclass(frozen=True)
+class CueInfo:
+    """One cue form: ``lemma`` (normalised), ``kind`` (verb | participle | noun | source), ``flag``
+    (say | write | deny | opine | relay | according) and ``person`` (m | f | p | 1 | 2 | -)."""
+
+    lemma: str
+    kind: str
+    flag: str
+    person: str
+
+
+@dataclass
+class QuoteLexicon:
+    """Everything the quote stage looks up (normalised forms)."""
+
+    cues: dict[str, CueInfo] = field(default_factory=dict)
+    complementisers: set[str] = field(default_factory=set)
+    addressee_nouns: set[str] = field(default_factory=set)
+    addressee_pronouns: set[str] = field(default_factory=set)
+    adjunct_starters: set[str] = field(default_factory=set)
+    skip_words: set[str] = field(default_factory=set)
+    source_nouns: set[str] = field(default_factory=set)
+    impersonal: set[str] = field(default_factory=set)
+    roles: dict[str, str] = field(default_factory=dict)
+    openers: dict[str, set[str]] = field(default_factory=dict)
+    breakers: set[str] = field(default_factory=set)
+    adjunct_nouns: set[str] = field(default_factory=set)
+    relatives: set[str] = field(default_factory=set)
+    non_speech_comp: set[str] = field(default_factory=set)
+    name_nouns: set[str] = field(default_factory=set)
+    relay_preps: set[str] = field(default_factory=set)
+    max_cue_comp: int = 14
+    max_cue_quote: int = 14
+    max_back: int = 4
+
+
+def _n(s: str) -> str:
+    return normalize(s).strip()
+
+
+def _load_tsv(name: str) -> list[list[str]]:
+    rows = []
+    path = LEXICONS / name
+    if not path.is_file():
+        return rows
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def load() -> QuoteLexicon:
+    """Load (once per process) and return the :class:`QuoteLexicon`. Missing files give empty sets (no raise)."""
+    lex = QuoteLexicon()
+    for r in _load_tsv("quotes_cues.tsv"):
+        if len(r) >= 4:
+            lex.cues.setdefault(_n(r[0]), CueInfo(_n(r[1]), r[2], r[3], r[4] if len(r) > 4 else "m"))
+    for r in _load_tsv("quotes_roles.tsv"):
+        if r and r[0]:
+            lex.roles[_n(r[0]).replace("_", " ")] = r[1] if len(r) > 1 else "person"
+    try:
+        m = json.loads((LEXICONS / "quotes_markers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        m = {}
+    suffixes = m.get("complementiser_suffixes", [""])
+    for c in m.get("complementisers", []):
+        for s in suffixes:
+            lex.complementisers.add(_n(c + s))
+    lex.addressee_nouns = {_n(x) for x in m.get("addressee_prefix_nouns", [])}
+    lex.addressee_pronouns = {_n(x) for x in m.get("addressee_pronouns", [])}
+    lex.adjunct_starters = {_n(x) for x in m.get("adjunct_starters", [])}
+    lex.skip_words = {_n(x) for x in m.get("skip_words", [])}
+    lex.source_nouns = {_n(x) for x in m.get("source_nouns", [])}
+    lex.impersonal = {_n(x) for x in m.get("impersonal_forms", [])}
+    for pair in m.get("quote_pairs", []):
+        if len(pair) == 2:
+            lex.openers.setdefault(pair[0], set()).add(pair[1])
+    for closer in m.get("noisy_closers", []):
+        for op in ("“", "\"", "„", "”"):
+            if op in lex.openers:
+                lex.openers[op].add(closer)
+    lex.adjunct_nouns = {_n(x) for x in m.get("adjunct_nouns", [])}
+    lex.relatives = {_n(x) for x in m.get("relative_pronouns", [])}
+    lex.non_speech_comp = {_n(x) for x in m.get("non_speech_before_complementiser", [])}
+    lex.name_nouns = {_n(x) for x in m.get("name_nouns", [])}
+    lex.breakers = {_n(x) for x in m.get("breakers_before_cue", [])}
+    lex.relay_preps = {_n(x) for x in m.get("relay_prepositions", ["عن"])}
+    lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))
+    lex.max_cue_quote = int(m.get("max_cue_to_quote_tokens", 14))
+    lex.max_back = int(m.get("max_back_sentences", 4))
+    return lex

@@ -1,0 +1,102 @@
+"""Knowledge base: store API (lookup, fuzzy, demonym, office_holder, parse_role) and the build command."""
+from __future__ import annotations
+
+import pytest
+
+from khabar.kb.store import KB, alias_key, get_kb, skeleton
+
+
+@pytest.fixture(scope="module")
+def kb() -> KB:
+    return get_kb()
+
+
+def test_lookup_exact_with_clitics(kb):
+    assert kb.lookup("والرياض")[0].english == "Riyadh"
+    assert kb.lookup("بالاتحاد الأوروبي")[0].english == "European Union"
+    assert kb.lookup("لافروف")[0].english == "Sergey Lavrov"
+    assert kb.lookup("الولايات المتحدة الأمريكية")[0].id == "country:USA"
+    assert kb.lookup("كلمة لا وجود لها") == []
+
+
+def test_country_entity_shape(kb):
+    rus = kb.get("country:RUS")
+    assert rus is not None and rus.type == "GPE" and rus.subtype == "country"
+    assert rus.actor_code == "RUS" and rus.country == "RUS"
+    assert kb.lookup("تركيا")[0].english == "Turkey"
+
+
+def test_fuzzy_transliteration_variants(kb):
+    for variant, english in [("سيرجيي لافروف", "Sergey Lavrov"), ("أسوشييتيد برس", "Associated Press"),
+                             ("فولودومير زيلينسكي", "Volodymyr Zelenskyy"), ("زيلينيسكي", "Volodymyr Zelenskyy"),
+                             ("بيت هيجزيث", "Pete Hegseth")]:
+        res = kb.fuzzy(variant)
+        assert res and res[0][0].english == english, variant
+        assert res[0][1] >= 85
+    # one shared generic word is not enough
+    assert all(e.english != "Crimea" for e, _ in kb.fuzzy("شبه الجزيرة العمانية"))
+
+
+def test_skeleton_merges_letter_variants():
+    assert skeleton("سيرجي") == skeleton("سيرغي")
+    assert skeleton("زيلنسكي") == skeleton("زيلينسكي")
+    assert alias_key("أسوشيتد  برس") == alias_key("اسوشيتد برس")
+
+
+def test_demonyms_inflections(kb):
+    for w in ["الروسي", "الروسية", "الروس", "الروسيين", "والروسيون"]:
+        assert kb.demonym(w) == "RUS", w
+    for w in ["والأمريكيين", "الأميركي", "الامريكية"]:
+        assert kb.demonym(w) == "USA", w
+    assert kb.demonym("السعودي") == "SAU"
+    assert kb.demonym("البريطانيون") == "GBR"
+    assert kb.demonym("كتاب") is None
+    assert kb.demonym("المالية") is None
+
+
+def test_office_holder_by_date(kb):
+    assert kb.office_holder("FOREIGN_MINISTER", "USA", "2019-06-01").english == "Mike Pompeo"
+    assert kb.office_holder("FOREIGN_MINISTER", "USA", "2025-03-01").english == "Marco Rubio"
+    assert kb.office_holder("FOREIGN_MINISTER", "RUS", "2025-02-18").english == "Sergey Lavrov"
+    assert kb.office_holder("PRESIDENT", "UKR", "2018-01-01").english == "Petro Poroshenko"
+    assert kb.office_holder("PRESIDENT", "UKR", "2023-01-01").english == "Volodymyr Zelenskyy"
+    assert kb.office_holder("PRESIDENT", "USA", "2022-07-01").english == "Joe Biden"
+    assert kb.office_holder("UN_SECRETARY_GENERAL", None, "2020-01-01").english == "António Guterres"
+    assert kb.office_holder("FOREIGN_MINISTER", "XXX", "2020-01-01") is None
+
+
+def test_parse_role(kb):
+    m = kb.parse_role("وزير الخارجية الروسي قال".split())
+    assert (m.role, m.country, m.agent, m.n_tokens) == ("FOREIGN_MINISTER", "RUS", "GOV", 3)
+    assert m.actor_code == "RUSGOV"
+    m = kb.parse_role("ووزير خارجية فرنسا".split())
+    assert (m.role, m.country, m.n_tokens) == ("FOREIGN_MINISTER", "FRA", 3)
+    m = kb.parse_role("المبعوث الأمريكي الخاص إلى".split())
+    assert (m.role, m.country, m.n_tokens) == ("ENVOY", "USA", 3)
+    m = kb.parse_role("مستشار الأمن القومي".split())
+    assert (m.role, m.country) == ("NSA", None)
+    m = kb.parse_role("الجيش الإسرائيلي".split())
+    assert (m.agent, m.country) == ("MIL", "ISR")
+    assert kb.parse_role("ذهب إلى السوق".split()) is None
+
+
+def test_build_curated_only(tmp_path):
+    from khabar.kb.build import build
+    from khabar.kb.store import KB as _KB
+    res = build(None, tmp_path / "kb.sqlite")
+    assert res["entities"] > 300 and res["bytes"] < 40_000_000
+    kb2 = _KB.from_sqlite(tmp_path / "kb.sqlite")
+    assert kb2.lookup("إيمانويل ماكرون")[0].actor_code == "FRAGOV"
+    assert kb2.demonym("الفرنسية") == "FRA"
+
+
+def test_build_full(shared, tmp_path):
+    from khabar.kb.build import build
+    res = build(shared, tmp_path / "kb.sqlite")
+    assert res["countries"] >= 240 and res["cities"] > 5000 and res["upetrarch"] > 100
+    assert res["bytes"] < 40_000_000
+    kb2 = KB.from_sqlite(tmp_path / "kb.sqlite")
+    # world-cities cleaning: no "ولاية" prefix kept as alias
+    assert not any(a.startswith("ولاية ") for e in kb2.entities.values() if e.id.startswith("city:")
+                   for a in e.aliases)
+    assert kb2.lookup("كابل")[0].country == "AFG"

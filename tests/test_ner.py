@@ -1,0 +1,82 @@
+"""NER stage: accuracy floor of the shipped model on the ANERcorp CAMeL test split, conlleval scoring rules, and
+behaviour of ``tag()`` on small hand-written sentences (offsets, labels, robustness)."""
+from __future__ import annotations
+
+import pytest
+
+from khabar.document import Document
+from khabar.eval.ner import chunks, score
+from khabar.ner.features import sent_features, stems
+from khabar.ner.tagger import tag
+from khabar.text.segment import segment
+
+FLOOR_MICRO_F1 = 65.0  # shipped model, ANERCorp_CamelLab_test.txt (docs/bench/ner.md has the measured figure)
+
+
+def _tag(text: str) -> Document:
+    return tag(segment(Document(text=text)))
+
+
+def test_shipped_model_meets_floor_on_camel_test(shared):
+    from khabar.eval.ner import evaluate
+
+    path = shared / "ner/anercorp/ANERCorp_CamelLab_test.txt"
+    if not path.is_file():
+        pytest.skip("ANERcorp CAMeL test split not present in ../shared/data")
+    res = evaluate(path)
+    assert res["tokens"] == 25008
+    assert res["micro_f1"] >= FLOOR_MICRO_F1, res
+    assert set(res["per_type"]) == {"PER", "LOC", "ORG", "MISC"}
+    assert 0 <= res["macro_f1"] <= 100
+
+
+def test_chunks_follow_conlleval_rules():
+    assert chunks(["B-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"]) == {(0, 2, "PER"), (3, 4, "LOC"),
+                                                                        (4, 5, "LOC"), (5, 6, "ORG")}
+    s = score([["B-PERS", "I-PERS", "O", "B-LOC"]], [["B-PER", "I-PER", "O", "B-GPE"]])
+    assert s["micro_f1"] == 100.0 and s["per_type"]["PER"]["support"] == 1
+    s = score([["B-PERS", "I-PERS", "O"]], [["B-PER", "O", "O"]])  # boundary error: no credit
+    assert s["micro_f1"] == 0.0 and s["precision"] == 0.0
+
+
+def test_person_and_place_with_offsets():
+    text = "وقال الرئيس الأمريكي جو بايدن في واشنطن إن المحادثات ستستمر."
+    doc = _tag(text)
+    labels = {(e.text, e.label) for e in doc.entities}
+    assert ("جو بايدن", "PER") in labels
+    assert any(e.text == "واشنطن" and e.label in ("GPE", "LOC") for e in doc.entities)
+    for e in doc.entities:
+        assert text[e.start:e.end] == e.text
+        assert e.label in {"PER", "ORG", "LOC", "GPE", "MISC"}
+
+
+def test_country_is_gpe_and_org_found():
+    doc = _tag("أعلن متحدث باسم الأمم المتحدة أن وفدا من روسيا سيزور القاهرة الأسبوع المقبل.")
+    by_text = {e.text: e.label for e in doc.entities}
+    assert by_text.get("روسيا") == "GPE"
+    assert by_text.get("القاهرة") == "GPE"
+    assert by_text.get("الأمم المتحدة") == "ORG"
+
+
+def test_clitic_attached_entity_keeps_token_offsets():
+    text = "وصل الوفد إلى بيروت وبغداد أمس."
+    doc = _tag(text)
+    ents = {e.text for e in doc.entities}
+    assert "بيروت" in ents
+    assert "وبغداد" in ents  # the proclitic stays inside the token's span
+
+
+def test_no_entities_in_plain_sentence_and_never_raises():
+    doc = _tag("ارتفعت درجات الحرارة اليوم بشكل ملحوظ.")
+    assert doc.entities == []
+    for text in ["", "   ", "Hello world only Latin.", "،،، ؟؟ ...", "ب" * 5000, "كلمة " * 3000]:
+        _tag(text)  # must not raise
+
+
+def test_features_are_deterministic_and_clitic_aware():
+    toks = ["(وبالقاهرة", "ذهب", "Kyiv"]
+    f1, f2 = sent_features(toks), sent_features(toks)
+    assert f1 == f2 and len(f1) == 3
+    assert "st=قاهره" in f1[0] and "pu=1" in f1[0]
+    assert "sh=LCAP" in f1[2]
+    assert "قاهره" in stems("وبالقاهره")
