@@ -12,6 +12,7 @@ Each measurement runs in a fresh subprocess (so peak RSS is per run) that ingest
 temporary DuckDB file. Reported: wall seconds of the ingest call (reading + pipeline + writing, including worker
 start-up), articles/s (ok+failed documents / seconds), peak RSS of the main process and the largest peak RSS of
 any worker process (``getrusage`` ``ru_maxrss``), documents by status and database size on disk.
+``--thin`` measures the store alone (reading + DuckDB writes, pipeline reduced to segmentation).
 """
 from __future__ import annotations
 
@@ -51,6 +52,18 @@ def one(args: argparse.Namespace) -> None:
     """Child mode: one ingest, print a JSON line of measurements."""
     from khabar.store.duckdb_store import ingest
 
+    if args.thin:
+        # store-only cost: the pipeline is reduced to sentence/token segmentation (in this process only)
+        import khabar.pipeline as pipeline
+        from khabar.document import Document
+        from khabar.text.segment import segment
+
+        def thin(text, pub_date=None, doc_id=None):
+            d = Document(text=text, pub_date=pub_date, doc_id=doc_id)
+            segment(d)
+            return d
+
+        pipeline.analyze = thin
     t = time.monotonic()
     res = ingest([args.input], args.db, workers=args.one_workers, progress=False)
     wall = time.monotonic() - t
@@ -68,11 +81,15 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="+", default=["1000", "10000"], help="article counts, or 'all'")
     ap.add_argument("--workers", nargs="+", type=int, default=[1, 2])
     ap.add_argument("--json", action="store_true", help="print JSON lines instead of a Markdown table")
+    ap.add_argument("--thin", action="store_true",
+                    help="measure the store alone: pipeline reduced to segmentation (forces --workers 1)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--one-workers", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.thin:
+        args.workers = [1]
     if args.one:
         one(args)
         return
@@ -87,7 +104,7 @@ def main() -> None:
             for w in args.workers:
                 db = Path(tmp) / f"b-{size}-{w}.duckdb"
                 out = subprocess.run([sys.executable, __file__, "--one", "--input", src, "--db", str(db),
-                                      "--one-workers", str(w)], capture_output=True, text=True)
+                                      "--one-workers", str(w)] + (["--thin"] if args.thin else []), capture_output=True, text=True)
                 if out.returncode != 0:
                     print(out.stderr, file=sys.stderr)
                     raise SystemExit(f"benchmark run failed (size {size}, workers {w})")

@@ -31,6 +31,7 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="train on all of ANERcorp train (no dev)")
     ap.add_argument("--test", action="store_true")
     ap.add_argument("--model", default=None)
+    ap.add_argument("--reuse", action="store_true", help="score an already trained model")
     a = ap.parse_args()
     sh = shared_data()
     res = features.load_resources(Path(a.gaz), Path(a.clusters), Path(a.trig))
@@ -42,7 +43,10 @@ def main() -> None:
         if name != "anercorp":
             tr = tr + load_corpus(sh, name)
     model = Path(a.model or f"/tmp/ner/{a.name}.crfsuite")
-    info = train_crf(tr, model, {"c1": a.c1, "c2": a.c2, "max_iterations": a.iters}, res=res)
+    if a.reuse:
+        info = {"seconds": 0, "bytes": model.stat().st_size}
+    else:
+        info = train_crf(tr, model, {"c1": a.c1, "c2": a.c2, "max_iterations": a.iters}, res=res)
     from khabar.ner.tagger import tag_sentences
     out = {"name": a.name, "corpora": a.corpora, "c1": a.c1, "c2": a.c2, "train_s": info["seconds"],
            "bytes": info["bytes"], "clusters": a.clusters, "time": time.strftime("%H:%M")}

@@ -100,3 +100,11 @@ def test_build_full(shared, tmp_path):
     assert not any(a.startswith("ولاية ") for e in kb2.entities.values() if e.id.startswith("city:")
                    for a in e.aliases)
     assert kb2.lookup("كابل")[0].country == "AFG"
+
+
+def test_lookup_normalisation_tatweel_diacritics_persian_letters(kb):
+    assert kb.lookup("إيمانويــل ماكـرُون")[0].english == "Emmanuel Macron"   # tatweel + damma
+    assert kb.lookup("تركیا")[0].english == "Turkey"                          # Persian yeh
+    assert kb.lookup("آنقرة")[0].english == "Ankara"                          # alef madda
+    assert kb.lookup("مجموعة الـ20")[0].english == "G20"                      # digits inside a name
+    assert kb.lookup("مجموعة الـ٢٠")[0].english == "G20"                      # Arabic-Indic digits

@@ -130,3 +130,69 @@ def test_linking_dev_accuracy_floor(shared):
     res = evaluate(e2e=False)
     assert res["n"] >= 300 and res["offset_errors"] == 0
     assert res["accuracy"] >= 90.0
+
+
+def test_longer_name_extends_ner_mention_but_not_across_preposition():
+    text = "قصفت الطائرات قطاع غزة، وأعلن التحالف العربي لدعم الشرعية في اليمن بيانا."
+    doc = run(text, ents=[("غزة", "GPE"), ("اليمن", "GPE")])
+    gaza = [e for e in doc.entities if "غزة" in e.text][0]
+    assert gaza.text == "قطاع غزة" and gaza.english == "Gaza Strip"
+    assert find(doc, "اليمن").english == "Yemen"
+
+
+def test_gazetteer_skips_common_words():
+    doc = run("نشرت الصحيفة الصور وقالت إن المشهد فسرت الأحداث.")
+    assert not [e for e in doc.entities if e.kb_id]
+
+
+def test_group_agents_with_coordinated_nationalities():
+    doc = run("اجتمع المسؤولون الأتراك والإيرانيون في أنقرة.")
+    codes = {e.actor_code for e in doc.entities if e.link == "role"}
+    assert {"TURGOV", "IRNGOV"} <= codes
+
+
+def test_reversed_apposition_sets_role_of_nil_person():
+    doc = run("وقال عثمان الحلبي ، وزير الخارجية الموريتاني ، إن بلاده ترحب.", ents=[("عثمان الحلبي", "PER")])
+    e = find(doc, "عثمان الحلبي")
+    assert e.role == "FOREIGN_MINISTER" and e.actor_code == "MRTGOV"
+    assert not [x for x in doc.entities if x.link == "role" and x.role == "FOREIGN_MINISTER"]
+
+
+def test_context_ranks_ambiguous_city():
+    doc = run("اندلعت اشتباكات في طرابلس شمال لبنان بين مسلحين لبنانيين.", ents=[("طرابلس", "GPE")])
+    assert find(doc, "طرابلس").country == "LBN"
+    doc = run("وصل الوفد إلى طرابلس الليبية للقاء حكومة الوحدة.", ents=[("طرابلس", "GPE")])
+    assert find(doc, "طرابلس").country == "LBY"
+
+
+def test_document_coherence_from_linked_persons():
+    doc = run("استقبل نجيب ميقاتي الوفد في طرابلس صباح اليوم.", ents=[("نجيب ميقاتي", "PER"), ("طرابلس", "GPE")])
+    assert find(doc, "نجيب ميقاتي").country == "LBN"
+    assert find(doc, "طرابلس").country == "LBN"
+
+
+def test_link_twice_is_stable():
+    doc = run("قال وزير الخارجية الأمريكي إن المسؤولين الروس وصلوا إلى موسكو.")
+    n = len(doc.entities)
+    link(doc)
+    assert len(doc.entities) == n
+
+
+def test_coordinated_office_and_mangled_holder_name():
+    text = "وحضر وزير الدفاع السعودي خالد بن سلمان ومستشار الأمن القومي مساعد العيبن الاجتماع."
+    doc = run(text, ents=[("خالد بن سلمان", "PER"), ("مساعد العيبن", "PER")])
+    e = find(doc, "مساعد العيبن")
+    assert e.english == "Musaed Al-Aiban" and e.actor_code == "SAUGOV" and e.role == "NSA"
+    # an unrelated name after the same office stays NIL
+    doc = run("وحضر وزير الدفاع السعودي خالد بن سلمان ومستشار الأمن القومي سامي الحربي.",
+              ents=[("سامي الحربي", "PER")])
+    e = find(doc, "سامي الحربي")
+    assert e.kb_id is None and e.actor_code == "SAUGOV"
+
+
+def test_surname_propagation_and_preposition_guard():
+    text = "التقى الرئيس الأفغاني أشرف غني الوفد. وقال غني إن الهدنة قائمة. وقال أبي علي إن الأمر على ما يرام."
+    doc = run(text, ents=[("أشرف غني", "PER"), ("أبي علي", "PER")])
+    short = [e for e in doc.entities if e.text == "غني"]
+    assert short and short[0].english == "Ashraf Ghani" and short[0].link == "coref"
+    assert not [e for e in doc.entities if e.text == "على"]

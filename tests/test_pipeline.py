@@ -19,7 +19,7 @@ KEYS = {"text_sha256", "pub_date", "sentences", "entities", "timexes", "events",
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], input=stdin, capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], input=stdin, capture_output=True, timeout=900)
 
 
 def test_analyze_returns_contract_with_valid_offsets():
@@ -146,3 +146,33 @@ def test_cli_pretty_and_stdin():
     r = run_cli("analyze", "-", "--date", "2025-03-02", stdin=EXAMPLE.read_bytes())
     assert r.returncode == 0, r.stderr
     assert "Entities" in r.stdout.decode()
+
+
+def _spans(o):
+    """Every (start, end, text) triple nested anywhere in a JSON-like object."""
+    if isinstance(o, dict):
+        if isinstance(o.get("start"), int) and isinstance(o.get("text"), str):
+            yield o["start"], o["end"], o["text"]
+        for v in o.values():
+            yield from _spans(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from _spans(v)
+
+
+def test_long_input_in_pieces_keeps_every_offset(monkeypatch):
+    from khabar import pipeline
+
+    text = (EXAMPLE.read_text(encoding="utf-8") + "\n") * 6
+    whole = khabar.analyze(text, "2025-03-02").to_dict()
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 2000)
+    doc = khabar.analyze(text, "2025-03-02")
+    d = doc.to_dict()
+    assert any("pieces" in w for w in doc.warnings)
+    triples = list(_spans({k: d[k] for k in ("entities", "timexes", "events", "quotes", "noise")}))
+    assert triples and all(text[a:b] == t for a, b, t in triples)
+    assert [(s["start"], s["end"]) for s in d["sentences"]] == [(s["start"], s["end"]) for s in whole["sentences"]]
+    assert len(d["entities"]) >= len(whole["entities"]) * 0.9
+    for ev in d["events"]:
+        s = d["sentences"][ev["sentence"]]
+        assert s["start"] <= ev["trigger"]["start"] < s["end"]

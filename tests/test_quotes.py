@@ -79,6 +79,21 @@ def test_role_apposition_after_the_name():
     assert [speaker(q) for q in d.quotes] == ["Alexander Novak"]
 
 
+def test_person_in_construct_with_role_is_not_the_speaker():
+    d = make("وقال مستشار ماكرون للشؤون الدبلوماسية إيمانويل بون إن باريس تدعم الوساطة.",
+             [("ماكرون", "PER", "Emmanuel Macron"), ("إيمانويل بون", "PER", "Emmanuel Bonne"),
+              ("باريس", "GPE", "Paris")])
+    assert [speaker(q) for q in d.quotes] == ["Emmanuel Bonne"]
+
+
+def test_statement_author_and_name_after_unknown_title():
+    d = make("أفاد بيان للحكومة الأردنية أن المعبر سيفتح غدا. "
+             "وقالت المراسلة في الإذاعة سارة كونور إن الطريق مغلق.",
+             [("للحكومة الأردنية", "ORG", "Government of Jordan")])
+    assert speaker(d.quotes[0]) == "Government of Jordan"
+    assert "سارة كونور" in d.quotes[1].speaker.text
+
+
 def test_indefinite_source_is_kept_as_surface():
     d = make("وقال مسؤول أمني إن الانفجار وقع قرب السفارة.")
     assert len(d.quotes) == 1

@@ -19,7 +19,8 @@ import datetime as _dt
 import importlib
 import logging
 from collections.abc import Iterable, Iterator
-from typing import Callable
+from dataclasses import fields, is_dataclass
+from typing import Any, Callable
 
 from khabar.document import Document
 
@@ -35,7 +36,8 @@ STAGES: list[tuple[str, str, str]] = [
     ("noise", "khabar.noise.report", "report_noise"),
 ]
 
-MAX_CHARS = 2_000_000  # longer inputs are truncated with a warning
+MAX_CHARS = 20_000_000  # longer inputs are truncated with a warning
+CHUNK_CHARS = 100_000  # longer inputs are analysed in pieces of about this size
 
 
 class KhabarInputError(ValueError):
@@ -64,17 +66,102 @@ def stages() -> list[tuple[str, Callable[[Document], Document]]]:
     return _STAGE_FUNCS
 
 
-def run(doc: Document) -> Document:
-    """Run every stage over ``doc`` (in place) and return it. Stage failures become warnings."""
-    if len(doc.text) > MAX_CHARS:
-        doc.warnings.append(f"input truncated from {len(doc.text)} to {MAX_CHARS} characters")
-        doc.text = doc.text[:MAX_CHARS]
+def _run_stages(doc: Document) -> Document:
     for name, fn in stages():
         try:
             fn(doc)
         except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the document
             log.debug("stage %s failed", name, exc_info=True)
             doc.warnings.append(f"stage {name} failed: {type(exc).__name__}: {exc}")
+    return doc
+
+
+def _shift(obj: Any, chars: int, seen: set[int] | None = None) -> None:
+    """Add ``chars`` to every ``start``/``end`` offset inside a record (dataclasses, dicts and lists).
+
+    Objects shared between records (an event's trigger is also its first mention) are shifted once.
+    """
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, list):
+        for x in obj:
+            _shift(x, chars, seen)
+        return
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in ("start", "end") and isinstance(v, int):
+                obj[k] = v + chars
+            else:
+                _shift(v, chars, seen)
+        return
+    if is_dataclass(obj):
+        for f in fields(obj):
+            v = getattr(obj, f.name)
+            if f.name in ("start", "end") and isinstance(v, int):
+                setattr(obj, f.name, v + chars)
+            else:
+                _shift(v, chars, seen)
+
+
+def _chunks(text: str, size: int) -> list[tuple[int, int]]:
+    """Split ``text`` into pieces of about ``size`` characters, cut after a newline (else a sentence end)."""
+    out, a, n = [], 0, len(text)
+    while a < n:
+        b = min(n, a + size)
+        if b < n:
+            cut = text.rfind("\n", a + size // 2, b)
+            if cut < 0:
+                cut = max(text.rfind(". ", a + size // 2, b), text.rfind("؟ ", a + size // 2, b))
+            b = cut + 1 if cut >= 0 else b
+        out.append((a, b))
+        a = b
+    return out
+
+
+def run(doc: Document) -> Document:
+    """Run every stage over ``doc`` (in place) and return it. Stage failures become warnings.
+
+    Texts longer than ``CHUNK_CHARS`` (a whole feed pasted as one "article") are analysed in pieces of about
+    that size cut at line ends, and the pieces' records are merged back with offsets into the full text; facts
+    that span pieces (coreference, event merging) are then only resolved within each piece (a warning says so).
+    This keeps time linear and memory bounded on inputs of many megabytes.
+    """
+    if len(doc.text) > MAX_CHARS:
+        doc.warnings.append(f"input truncated from {len(doc.text)} to {MAX_CHARS} characters")
+        doc.text = doc.text[:MAX_CHARS]
+    if len(doc.text) <= CHUNK_CHARS:
+        return _run_stages(doc)
+    pieces = _chunks(doc.text, CHUNK_CHARS)
+    doc.warnings.append(f"long input ({len(doc.text)} characters) analysed in {len(pieces)} pieces; "
+                        "coreference and event merging do not cross pieces")
+    cluster_base = 0
+    for a, b in pieces:
+        sub = _run_stages(Document(text=doc.text[a:b], pub_date=doc.pub_date, doc_id=doc.doc_id))
+        n_tok, n_sent = len(doc.tokens), len(doc.sentences)
+        _shift([sub.tokens, sub.sentences, sub.entities, sub.timexes, sub.events, sub.quotes, sub.noise], a)
+        for s in sub.sentences:
+            s.tok_start += n_tok
+            s.tok_end += n_tok
+        for ev in sub.events:
+            ev.sentence += n_sent
+        top = cluster_base
+        for e in sub.entities:
+            if e.cluster is not None:
+                e.cluster += cluster_base
+                top = max(top, e.cluster + 1)
+        cluster_base = top
+        doc.tokens += sub.tokens
+        doc.sentences += sub.sentences
+        doc.entities += sub.entities
+        doc.timexes += sub.timexes
+        doc.events += sub.events
+        doc.quotes += sub.quotes
+        doc.noise += sub.noise
+        doc.warnings += [w for w in sub.warnings if w not in doc.warnings]
     return doc
 
 

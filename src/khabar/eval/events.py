@@ -39,6 +39,7 @@ from khabar.paths import EVAL
 TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
 _POS_MODALITY = {"asserted", "future", "requested"}
+_SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE"}
 
 
 def split_of(sid: str) -> str:
@@ -134,12 +135,21 @@ def gsr_actors(base: Path, limit: int | None = None) -> dict[str, Any]:
     if limit:
         recs = recs[:limit]
     c = {s: Counter() for s in ("all", "tune", "report")}
-    for (rid, text, typ, slots), doc in zip(recs, _analyze([r[1] for r in recs])):
+    from khabar.events import coder
+    coder.GATE_ENABLED = False  # every spans record is an event sentence: measure attribution, not detection
+    try:
+        docs = list(_analyze([r[1] for r in recs]))
+    finally:
+        coder.GATE_ENABLED = True
+    errors = []
+    for (rid, text, typ, slots), doc in zip(recs, docs):
         evs = [e for e in doc.events if e.type == typ] or []
         ev = evs[0] if evs else None
         for role, gold in slots.items():
             pred = _actor_country(None if ev is None else (ev.source if role == "source_role" else ev.target))
             ok = pred == gold
+            if not ok and split_of(str(rid)) == "tune":
+                errors.append((role, gold, pred, text[:150]))
             for s in ("all", split_of(str(rid))):
                 c[s]["n_all"] += 1
                 c[s]["ok_all"] += ok
@@ -152,6 +162,7 @@ def gsr_actors(base: Path, limit: int | None = None) -> dict[str, Any]:
         res[s] = {"actor_accuracy": round(100 * k["ok"] / k["n"], 2) if k["n"] else 0.0,
                   "actor_accuracy_incl_none": round(100 * k["ok_all"] / k["n_all"], 2) if k["n_all"] else 0.0,
                   "slots_with_country": k["n"], "slots_all": k["n_all"]}
+    res["_tune_errors"] = errors
     return res
 
 
@@ -219,8 +230,10 @@ def events_dev(base: Path, path: Path | None = None) -> dict[str, Any]:
                 if gc is None:
                     continue
                 pc = _actor_country(getattr(ev, attr))
-                if role == "target" and pc != gc and "sym" in g.get("flags", []):
-                    pc = _actor_country(ev.source) if gc == _actor_country(ev.source) else pc
+                if pc != gc and t in _SYMMETRIC:
+                    # symmetric events: the parties may come in either order (PLOVER: all are actors)
+                    other = _actor_country(ev.target if attr == "source" else ev.source)
+                    pc = other if other == gc else pc
                 act["n"] += 1
                 act["ok"] += pc == gc
     per = {t: prf(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
@@ -248,6 +261,12 @@ def evaluate(shared_data_dir: Path, limit: int | None = None) -> dict[str, Any]:
         raise FileNotFoundError(f"GSR not found: {gdir}")
     det = gsr_detection(gdir, limit)
     act = gsr_actors(gdir, limit)
+    act.pop("_tune_errors", None)
+    try:
+        from khabar.events.gate import load_gate
+        gate_meta = load_gate().get("_meta", {})
+    except Exception:  # noqa: BLE001
+        gate_meta = {}
     dev = events_dev(base)
     return {
         "assault_f1": det["ASSAULT"]["all"]["f1"],
@@ -259,6 +278,7 @@ def evaluate(shared_data_dir: Path, limit: int | None = None) -> dict[str, Any]:
         "gsr": det,
         "gsr_actors": act,
         "events_dev": {k: v for k, v in dev.items() if k != "per_type"},
+        "gate": gate_meta,
         "protocol": ("GSR: yes=positive, easy/difficult no=negative, ambiguous skipped; predicted positive when an "
                      "event of the type is coded (modality asserted/future/requested). Splits by "
                      "sha256('khabar-events:'+id): tune (lexicon tuned on) / report (unseen)."),

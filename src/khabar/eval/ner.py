@@ -100,3 +100,43 @@ def evaluate(test_path: Path, model: Path | None = None) -> dict:
     res["sentences"] = len(toks)
     res["tokens"] = sum(len(t) for t in toks)
     return res
+
+
+def _restrict(tags: list[str], mapping: dict[str, str], keep: set[str]) -> list[str]:
+    out = []
+    for t in tags:
+        if "-" in t:
+            bi, ty = t.split("-", 1)
+            ty = mapping.get(ty, ty)
+            out.append(f"{bi}-{ty}" if ty in keep and bi in ("B", "I") else "O")
+        else:
+            out.append("O")
+    return out
+
+
+def evaluate_crossdomain(shared: Path, model: Path | None = None,
+                         skip_aqmar: tuple[str, ...] = ("Ibn_Tolun_Mosque.txt",)) -> dict:
+    """Cross-domain scores of the shipped model (PER/ORG/LOC only, GPE and FAC scored as LOC, MISC ignored):
+
+    - ``aqmar``: the AQMAR Wikipedia articles (not used in training; ``Ibn_Tolun_Mosque.txt`` left out since it
+      overlaps WikiFANE); their article-specific MIS0–3 classes are ignored;
+    - ``wojood_val``: the Wojood sample's val part (PERS→PER, GPE/FAC→LOC; other Wojood classes ignored).
+    Output: ``{"aqmar": score dict, "wojood_val": score dict}`` (see :func:`score`).
+    """
+    from khabar.ner.tagger import tag_sentences
+    from khabar.ner.train import read_conll
+
+    keep = {"PER", "ORG", "LOC"}
+    m = {"PERS": "PER", "GPE": "LOC", "FAC": "LOC"}
+    out = {}
+    sents = []
+    for p in sorted((Path(shared) / "ner/aqmar").glob("*.txt")):
+        if p.name not in skip_aqmar:
+            sents += read_conll(p)
+    wo = read_conll(Path(shared) / "ner/wojood-sample/val.txt")
+    for name, ss in (("aqmar", sents), ("wojood_val", wo)):
+        pred = tag_sentences([t for t, _ in ss], model)
+        gold = [_restrict(g, m, keep) for _, g in ss]
+        pred = [_restrict(p, m, keep) for p in pred]
+        out[name] = score(gold, pred, mapping={})
+    return out

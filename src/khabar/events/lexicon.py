@@ -20,8 +20,9 @@ from khabar.paths import LEXICONS
 from khabar.text.normalize import normalize, strip_clitics
 
 # inflection suffixes removed when matching (normalised forms: ة → ه)
-SUFFIXES = ("", "ت", "وا", "ون", "ين", "ا", "ن", "ه", "ها", "هم", "هما", "ات", "ان", "تا", "تم", "نا", "ي", "ته",
-            "تها", "اه", "يه", "يا", "يات", "يين", "يون")
+# (no nisba suffixes ي/يه/يين …: they turn event nouns into adjectives, اجتماع → اجتماعي "social")
+SUFFIXES = ("", "ت", "وا", "ون", "ين", "ا", "ن", "ه", "ها", "هم", "هما", "ات", "ان", "تا", "تم", "نا", "ته",
+            "تها", "اه")
 _VERB_PREFIX = set("يتنا")
 
 
@@ -47,8 +48,10 @@ class Resources:
     modality: dict[str, list[tuple[tuple[str, ...], str, int]]] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)
+    agent_country: dict[str, str] = field(default_factory=dict)
     up_verbs: dict[str, list[tuple[str, str, str, str | None]]] = field(default_factory=dict)
     c2p: dict[str, list[Any]] = field(default_factory=dict)
+    not_future: set[str] = field(default_factory=set)
 
 
 def keys(norm: str) -> list[str]:
@@ -61,10 +64,15 @@ def keys(norm: str) -> list[str]:
         if len(c) >= 4 and c[0] == "س" and c[1] in _VERB_PREFIX:
             extra.append(c[1:])
     for c in cands + extra:
+        stripped = c != norm
         for suf in SUFFIXES:
             if suf and not c.endswith(suf):
                 continue
             base = c[: len(c) - len(suf)] if suf else c
+            # a 3-letter stem reached by removing both a proclitic and a suffix is too often a false split
+            # (وزارة → و + زار + ة)
+            if suf and stripped and len(base) <= 3:
+                continue
             if len(base) >= 2 and base not in out:
                 out.append(base)
     return out
@@ -134,8 +142,12 @@ def resources() -> Resources:
             continue
         for form in cols[0].split("|"):
             words = tuple(normalize(w) for w in form.split())
-            if words:
-                res.modality.setdefault(words[0], []).append((words, cols[1], int(cols[2] or 3)))
+            if not words:
+                continue
+            if cols[1] == "not-future":
+                res.not_future.add(words[0])
+                continue
+            res.modality.setdefault(words[0], []).append((words, cols[1], int(cols[2] or 3)))
     for lst in res.modality.values():
         lst.sort(key=lambda m: -len(m[0]))
     for cols in _read_tsv("events_roles.tsv"):
@@ -143,8 +155,11 @@ def resources() -> Resources:
             res.roles[normalize(cols[0])] = cols[1]
     for cols in _read_tsv("events_agents.tsv"):
         if len(cols) >= 2:
+            country = cols[2] if len(cols) > 2 and cols[2] not in ("", "-") else None
             for form in cols[0].split("|"):
                 f = normalize(form.strip())
                 if f:
                     res.agents.setdefault(f, cols[1])
+                    if country:
+                        res.agent_country.setdefault(f, country)
     return res

@@ -7,7 +7,8 @@ Sources (see ``docs/bench/linking.md`` and ``../shared/data/README.md`` for lice
   ``places.tsv`` (cities/regions with coordinates), ``country_aliases.tsv`` and ``country_names.tsv``;
 - ``kb/countries.json`` (mledoze/countries, ODbL): Arabic names (``translations.ara``), ISO codes, lat/lon;
 - ``kb/world-cities.csv`` (CC BY 4.0): Arabic city names, cleaned of the known errors (the "ولاية" prefix is
-  dropped, Arabic names with Latin letters and names equal to the English one are skipped);
+  dropped, Arabic names with Latin letters and names equal to the English one are skipped) and of rows whose Arabic
+  label is not a transliteration of the English name (:func:`plausible_translit`, e.g. "ذكر" labelled Male);
 - ``dictionaries/upetrarch-arabic/actor_dict_ar_v4.txt`` (UniversalPetrarch, MIT): Arabic actor names with CAMEO
   codes and date ranges (18000101 = open-ended); English names are composed word by word from the ANETAC / google
   transliteration pairs and, where a CountryInfo leader of the same country matches, replaced by that name;
@@ -21,7 +22,6 @@ prior, source)``, ``demonyms(form, iso3)``, ``translit(ar, en)``, ``meta(key, va
 from __future__ import annotations
 
 import csv
-import gzip  # noqa: F401  (kept for symmetry with other builders' readers)
 import json
 import math
 import re
@@ -158,6 +158,41 @@ def countries(shared: Path) -> tuple[list[dict], dict[str, str]]:
     return out, by_en
 
 
+_AR_CONS = {"ا": "", "أ": "", "إ": "", "آ": "", "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k",
+            "د": "d", "ذ": "d", "ر": "r", "ز": "z", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+            "ع": "", "غ": "j", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "",
+            "و": "", "ي": "", "ى": "", "ء": "", "ؤ": "", "ئ": "", "پ": "b", "چ": "c", "ڤ": "f", "گ": "j"}
+_ADMIN = re.compile(r"^(?:ولاية|محافظة|منطقة|مقاطعة|بلدية|مديرية|إقليم|مدينة)\s+")
+
+
+def _ar_skeleton(a: str) -> str:
+    a = _ADMIN.sub("", a).split("،")[0].split(",")[0]
+    a = re.sub(r"(^|\s)ال", r"\1", a).replace("تش", "چ")
+    return "".join(_AR_CONS.get(c, "") for c in a)
+
+
+def _en_skeleton(e: str) -> str:
+    e = e.lower().split(",")[0]
+    for x, y in (("ph", "f"), ("tch", "c"), ("ch", "c"), ("sh", "s"), ("th", "t"), ("kh", "k"), ("gh", "j"),
+                 ("dj", "j"), ("zh", "j"), ("ts", "t"), ("c", "k"), ("q", "k"), ("x", "ks"), ("v", "f"), ("p", "b"),
+                 ("g", "j"), ("w", ""), ("y", "")):
+        e = e.replace(x, y)
+    e = re.sub(r"^(al|el|ad|ar|as|an|at|az|ash|ad) ", "", e)
+    return re.sub(r"(.)\1", r"\1", re.sub("[^bcdfhjklmnrstz]", "", e))
+
+
+def plausible_translit(ar: str, en: str, cutoff: float = 45.0) -> bool:
+    """True when an Arabic place name plausibly transliterates the English one (consonant skeletons compared with
+    rapidfuzz ratio ≥ ``cutoff``). Used to drop world-cities rows whose Arabic label is an unrelated word
+    ("ذكر" for Male, "إنسان" for Doba, "جبل" for Dutse)."""
+    from rapidfuzz import fuzz
+    a, b = _ar_skeleton(ar), _en_skeleton(en)
+    a = re.sub(r"(.)\1", r"\1", a)
+    if not a or not b:
+        return False
+    return fuzz.ratio(a, b) >= cutoff
+
+
 def cities(shared: Path, by_en: dict[str, str]) -> list[dict]:
     """City entities from world-cities.csv, cleaned (see module doc); prior from log10(population)."""
     out = []
@@ -170,8 +205,9 @@ def cities(shared: Path, by_en: dict[str, str]) -> list[dict]:
                 continue
             if ar.startswith("ولاية "):
                 ar = ar[len("ولاية "):].strip()
-            if _LATIN.search(ar) or ar == en:
+            if _LATIN.search(ar) or ar == en or not plausible_translit(ar, en):
                 continue
+            ar = ar.split("،")[0].strip()
             iso = by_en.get(cen.lower())
             try:
                 pop = float(row.get("Population") or 0)
@@ -252,9 +288,25 @@ def countryinfo_leaders(shared: Path) -> dict[str, list[tuple[str, str, str | No
     return out
 
 
+_UP_TITLES = {"رئيس", "امير", "ملك", "شيخ", "وزير", "سلطان", "جنرال", "عقيد", "لواء", "سيد", "سيده", "دكتور",
+              "نائب", "زعيم", "قائد", "مستشار", "سفير", "رءيس", "الرئيس", "الامير", "الملك", "الشيخ"}
+_NAME_PARTICLES = {"بن": "bin", "ابن": "ibn", "ابو": "Abu", "بنت": "bint", "ال": "Al", "عبد": "Abdul", "ولد": "Ould"}
+
+
+def _name_word(w: str, table: dict[str, str]) -> str | None:
+    """English rendering of one Arabic name word: particles (بن → bin), the word table, ال + word → al-Word."""
+    if w in _NAME_PARTICLES:
+        return _NAME_PARTICLES[w]
+    if w in table:
+        return table[w]
+    if w.startswith("ال") and w[2:] in table:
+        return "al-" + table[w[2:]]
+    return None
+
+
 def upetrarch_actors(shared: Path, table: dict[str, str], persons: set[str],
                      leaders: dict[str, list], known: set[str]) -> list[dict]:
-    """Entities from the UniversalPetrarch Arabic actor dictionary (named actors with country+agent codes).
+    """Entities from the UniversalPetrarch Arabic actor dictionary (named persons with country+agent codes).
 
     Entries whose alias is already in the KB (``known`` exact keys), generic agents (no country code), places
     (bare ISO code) and lemmatised phrases with a bare preposition are skipped. English: CountryInfo leader name
@@ -264,6 +316,7 @@ def upetrarch_actors(shared: Path, table: dict[str, str], persons: set[str],
     from khabar.kb.store import alias_key
     from khabar.text.normalize import normalize
 
+    demonyms = {normalize(f): iso for f, iso in demonym_rows()}
     p = shared / "dictionaries" / "upetrarch-arabic" / "actor_dict_ar_v4.txt"
     if not p.is_file():
         return []
@@ -302,13 +355,22 @@ def upetrarch_actors(shared: Path, table: dict[str, str], persons: set[str],
             continue
         iso = code[:3] if code[:3] not in ("IGO", "NGO", "IMG", "MNC", "UIS") else None
         norm_words = [normalize(w) for w in words]
-        en_words = [table.get(w) for w in norm_words]
-        is_person = all(w in persons or w in ("بن", "ابو", "عبد", "ال") for w in norm_words)
+        while norm_words and norm_words[0] in _UP_TITLES:
+            norm_words, words = norm_words[1:], words[1:]
+        if len(norm_words) < 2 or any(demonyms.get(w) or demonyms.get(w[2:]) for w in norm_words):
+            continue
+        key = alias_key(" ".join(words))
+        if key in known or key in seen:
+            continue
+        en_words = [_name_word(w, table) for w in norm_words]
+        is_person = all(w in persons or w[2:] in persons or w in _NAME_PARTICLES for w in norm_words)
+        if not is_person:
+            continue
         english = None
         if iso and is_person and iso in leaders:
             guess = " ".join(e or "" for e in en_words)
             best = max(leaders[iso], key=lambda l: fuzz.token_sort_ratio(guess.lower(), l[0].lower()))
-            if fuzz.token_sort_ratio(guess.lower(), best[0].lower()) >= 85:
+            if fuzz.token_sort_ratio(guess.lower(), best[0].lower()) >= 80:
                 english = best[0]
         roles = []
         if english:
@@ -318,8 +380,8 @@ def upetrarch_actors(shared: Path, table: dict[str, str], persons: set[str],
         if not english:
             continue
         seen.add(key)
-        out.append(_ent(f"up:{i}", "PER" if is_person else "ORG", english, iso, code, [" ".join(words)], roles,
-                        subtype="person" if is_person else "org", prior=1.0, source="upetrarch"))
+        out.append(_ent(f"up:{i}", "PER", english, iso, code, [" ".join(words)], roles,
+                        subtype="person", prior=1.0, source="upetrarch"))
     return out
 
 

@@ -103,6 +103,22 @@ def alias_key(s: str) -> str:
     return " ".join(tokens(s))
 
 
+def _proclitic_forms(word: str) -> list[str]:
+    """The word and its forms without proclitics و ف ب ل ك (لل → ال), keeping the article ال (stripping it
+    would turn common nouns into names: الصور ≠ صور "Tyre")."""
+    out: list[str] = []
+    for c in strip_clitics(word):
+        if out and out[-1].startswith("ال") and c == out[-1][2:]:
+            continue
+        out.append(c)
+        if c.startswith("لل") and len(c) > 4:
+            out.append("ال" + c[2:])
+    # a long name written without the article may match an alias with it (بنتاغون → البنتاغون)
+    if len(word) >= 5 and not word.startswith("ال"):
+        out.append("ال" + word)
+    return list(dict.fromkeys(out))
+
+
 def _loose_tok(t: str) -> str:
     if t.startswith("ال") and len(t) > 4:
         t = t[2:]
@@ -110,8 +126,6 @@ def _loose_tok(t: str) -> str:
         t = t[2:]
     if len(t) > 3 and t.endswith("ه"):
         t = t[:-1]
-    if len(t) > 3 and t.endswith("ي") and not t.endswith("يي"):
-        pass
     return t
 
 
@@ -233,12 +247,15 @@ class KB:
         toks = tokens(text)
         if not toks:
             return []
-        for first in strip_clitics(toks[0]):
+        firsts = _proclitic_forms(toks[0])
+        for first in firsts:
             k = " ".join([first] + toks[1:])
             ids = self._exact.get(k)
             if ids:
                 return [self.entities[i] for i in ids]
-        for first in strip_clitics(toks[0]):
+        if len(toks) < 2:  # the loose key is for multi-word names only (single words: too many homographs)
+            return []
+        for first in firsts:
             lk = loose_key(" ".join([first] + toks[1:]))
             ids = self._loose.get(lk) or self._exact.get(lk)
             if ids:

@@ -25,6 +25,7 @@ Never raises on any input (errors inside one mention leave that mention unlinked
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -78,18 +79,13 @@ _LETTERS = {"ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "
 
 
 def romanize(text: str, kb: KB | None = None) -> str:
-    """Latin rendering of an Arabic name (str → str): the transliteration model when present, else the KB's
-    ANETAC/google word table word by word, else a letter map. Latin input is returned unchanged."""
+    """Latin rendering of an Arabic name (str → str), word by word: proclitics before the article dropped
+    (بالبيضاء → البيضاء); a word found in the KB's ANETAC/google table (attested English spellings) takes that
+    spelling (ال + word → al-Word); any other word goes to the transliteration model
+    (:func:`khabar.link.translit.transliterate`) when it is available, else to a letter map.
+    Latin input is returned unchanged."""
     if not re.search("[\u0600-\u06ff]", text or ""):
         return (text or "").strip()
-    fn = _translit_fn()
-    if fn is not None:
-        try:
-            out = fn(text)
-            if isinstance(out, str) and out.strip():
-                return out.strip()
-        except Exception:  # noqa: BLE001
-            pass
     kb = kb or get_kb()
     words = []
     for w in tokens(text):
@@ -97,21 +93,44 @@ def romanize(text: str, kb: KB | None = None) -> str:
     return " ".join(x for x in words if x)
 
 
+def _model(w: str) -> str | None:
+    fn = _translit_fn()
+    if fn is None:
+        return None
+    try:
+        out = fn(w)
+    except Exception:  # noqa: BLE001 - the model is optional
+        return None
+    return out.strip() if isinstance(out, str) and out.strip() else None
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
 def _word_latin(w: str, kb: KB) -> str:
     if not re.search("[\u0600-\u06ff]", w):
         return w
+    if w.startswith("لل") and len(w) > 4:
+        w = "ال" + w[2:]
+    elif w[0] in "وفبكل" and w[1:3] == "ال" and len(w) > 4:
+        w = w[1:]
     en = kb.translit_words.get(w)
     if en:
-        return en[:1].upper() + en[1:]
+        return _cap(en)
+    if w.startswith("ال") and len(w) > 3 and kb.translit_words.get(w[2:]):
+        return "al-" + _cap(kb.translit_words[w[2:]])
+    if w.startswith("ال") and len(w) > 3:  # news convention: the article as "al-" (al-Bayda, al-Maliki)
+        m = _model(w[2:])
+        if m:
+            return "al-" + _cap(m)
+    m = _model(w)
+    if m:
+        return _cap(m)
     if w.startswith("ال") and len(w) > 3:
         rest = _word_latin(w[2:], kb)
         return "al-" + rest if rest else ""
-    if w.startswith("لل") and len(w) > 4:
-        return _word_latin("ال" + w[2:], kb)
-    if w[0] in "وفبكل" and w[1:3] == "ال" and len(w) > 4:
-        return _word_latin(w[1:], kb)
-    en = "".join(_LETTERS.get(c, c if c.isascii() else "") for c in w).strip("'")
-    return en[:1].upper() + en[1:] if en else en
+    return _cap("".join(_LETTERS.get(c, c if c.isascii() else "") for c in w).strip("'"))
 
 
 # ----------------------------------------------------------------------------------------------------- helpers
@@ -195,9 +214,25 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
     for e in doc.entities:
         cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
     stop = _stop()
+    by_start = sorted(doc.entities, key=lambda e: e.start)
+    starts_list = [e.start for e in by_start]
+    tok_starts = [t.start for t in doc.tokens]
 
     def free(a: int, b: int) -> bool:
         return not any(cover[a:b])
+
+    def starts_in(a: int, b: int) -> list[Entity]:
+        """Existing entities overlapping [a, b) (all of them, via the start index and one step back)."""
+        i = bisect.bisect_left(starts_list, a)
+        out = [e for e in by_start[max(0, i - 3):i] if e.end > a]
+        while i < len(by_start) and by_start[i].start < b:
+            out.append(by_start[i])
+            i += 1
+        return out
+
+    def owner_of(c: int) -> Entity | None:
+        hits = starts_in(c, c + 1)
+        return hits[0] if hits else None
 
     added: list[Entity] = []
     toks = doc.tokens
@@ -215,7 +250,7 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
                 for n in range(min(maxn, sent.tok_end - i, 8), 0, -1):
                     a, b = t.start, toks[i + n - 1].end
                     span = doc.text[a:b]
-                    if "\n" in span:
+                    if "\n" in span or not tokens(toks[i + n - 1].text):
                         continue
                     cands = kb.lookup(span)
                     if not cands:
@@ -227,6 +262,9 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
                     if any(" ".join([f] + tokens(span)[1:]) in stop for f in first_stripped) or key in stop:
                         continue
                     if ntok == 1:
+                        stem = next((f for f in first_stripped if f in {alias_key(x) for x in e.aliases}), key)
+                        if stem != first_stripped[0] and len(stem) < 4:
+                            continue  # فسرت is not ف + سرت
                         curated = not e.id.startswith(("city:XXX", "up:")) and (
                             e.subtype == "country" or e.prior >= 5.0 or not e.id.startswith("city:")
                             or _is_curated_city(e))
@@ -237,19 +275,56 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
                     elif e.id.startswith("up:") or (e.id.startswith("city:") and e.prior < 2.0
                                                     and not _is_curated_city(e)):
                         continue
-                    if not free(a, b):
-                        continue
                     label = e.type if e.type != "LOC" or e.subtype not in _GPE_SUB else "GPE"
+                    if not free(a, b):
+                        # a longer name around exactly one NER mention extends it (قطاع غزة ⊃ غزة)
+                        inner = [x for x in starts_in(a, b)]
+                        if (ntok >= 2 and len(inner) == 1 and inner[0].end <= b
+                                and not any(cover[a:inner[0].start]) and not any(cover[inner[0].end:b])
+                                and not (cover[a - 1:a] == b"\x01" and owner_of(a - 1) is inner[0])
+                                and (inner[0].start, inner[0].end) != (a, b)
+                                and not _pp_complement(doc, tok_starts, inner[0], a)
+                                and not _only_heads(doc.text[a:inner[0].start], inner[0].end == b)):
+                            x = inner[0]
+                            x.start, x.end, x.text = a, b, span
+                            x.label = label
+                            cover[a:b] = b"\x01" * (b - a)
+                            hit = (n, None)
+                            break
+                        continue
                     hit = (n, Entity(a, b, span, label))
                     break
             if hit:
                 n, ent = hit
-                added.append(ent)
-                cover[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
+                if ent is not None:
+                    added.append(ent)
+                    cover[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
                 i += n
             else:
                 i += 1
     return added
+
+
+_PREPS = {"في", "من", "الى", "على", "عن", "مع", "لدى", "عند"}
+
+
+def _only_heads(prefix: str, same_end: bool) -> bool:
+    """True when the words added in front of a mention are only generic heads (وكالة، مدينة …): the mention is
+    already the name, so it is not extended."""
+    words = tokens(prefix)
+    heads = _heads()
+    return same_end and bool(words) and all(any(f in heads for f in strip_clitics(w)) for w in words)
+
+
+def _pp_complement(doc: Document, tok_starts: list[int], inner: Entity, a: int) -> bool:
+    """True when ``inner`` is the object of a preposition inside a longer phrase starting at ``a``
+    (… لدعم الشرعية في اليمن): such a name keeps its own mention instead of being absorbed."""
+    if inner.start <= a:
+        return False
+    k = bisect.bisect_left(tok_starts, inner.start) - 1
+    if k < 0 or doc.tokens[k].start < a:
+        return False
+    return normalize(doc.tokens[k].text) in _PREPS
 
 
 @functools.lru_cache(maxsize=1)
@@ -273,6 +348,8 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
     toks = doc.tokens
     ents = sorted(doc.entities, key=lambda e: e.start)
     starts = {e.start: e for e in ents}
+    ends = {e.end: e for e in ents if e.label == "PER" and e.link != "role"}
+    done_roles = {e.start for e in ents if e.link == "role"}  # link() run twice adds nothing new
     owner: dict[int, Entity] = {}
     for e in ents:
         if e.link != "role":
@@ -282,9 +359,13 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
     def inside(a: int) -> Entity | None:
         return owner.get(a)
 
+    last_role: list = [None, None]  # [sentence start token, country] of the last person office seen
     for sent in doc.sentences or []:
         i = sent.tok_start
         while i < sent.tok_end:
+            if toks[i].start in done_roles:
+                i += 1
+                continue
             words = [t.norm for t in toks[i:min(sent.tok_end, i + 8)]]
             rm = kb.parse_role(words) if words else None
             if rm is None or rm.n_tokens == 0:
@@ -294,6 +375,12 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
             a, b = toks[i].start, toks[j - 1].end
             host = inside(a)
             country = rm.country
+            # coordinated offices share the nationality: وزير الخارجية السعودي … ومستشار الأمن القومي
+            if (country is None and rm.role not in GROUP_ROLES and toks[i].norm.startswith("و")
+                    and last_role[0] == sent.tok_start and last_role[1]):
+                country = last_role[1]
+            if rm.role not in GROUP_ROLES and country:
+                last_role[:] = [sent.tok_start, country]
             # an entity inside the role phrase (e.g. a country in construct) is fine; a role phrase that begins
             # inside a person entity sets that person's role
             if host is not None and host.label == "PER" and host.start <= a < host.end:
@@ -333,18 +420,43 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 if country and rm.agent and a not in owner:
                     out.append(Entity(a, b, doc.text[a:b], "ORG", english=None, kb_id=None, country=country,
                                       actor_code=country + rm.agent, role=rm.role, link="role", score=None))
+                    # coordinated nationalities share the head: المسؤولين الروس والأمريكيين
+                    while j < sent.tok_end and toks[j].norm.startswith("و") and toks[j].start not in owner:
+                        c2 = kb.demonym(toks[j].norm)
+                        if not c2 or c2 == country:
+                            break
+                        t2 = toks[j]
+                        out.append(Entity(t2.start, t2.end, t2.text, "ORG", english=None, kb_id=None, country=c2,
+                                          actor_code=c2 + rm.agent, role=rm.role, link="role", score=None))
+                        j += 1
                 i = j
                 continue
             if nxt is not None:
                 nxt.role = nxt.role or rm.role
                 if nxt.kb_id is None:
-                    if country:
+                    holder = (kb.office_holder(rm.role, country, doc.pub_date)
+                              if country and rm.role not in GENERIC_ROLES else None)
+                    sim = _name_similarity(nxt.text, holder) if holder else 0.0
+                    if holder is not None and sim >= 70:
+                        # a mangled rendering of the office holder's name (machine translation)
+                        _apply(nxt, holder, "role", sim, doc.pub_date, correct_label=False)
+                    elif country:
                         nxt.country = nxt.country or country
                         if rm.agent:
                             nxt.actor_code = nxt.actor_code or country + rm.agent
                 i = j
                 continue
             if a in owner:
+                i = j
+                continue
+            # reversed apposition: [PER] ، [role] (قال فلان، وزير الخارجية المصري، إن …)
+            prev = _person_before(doc, ends, i, sent.tok_start)
+            if prev is not None and country and rm.role not in GENERIC_ROLES | {"PRESIDENT"}:
+                prev.role = prev.role or rm.role
+                if prev.kb_id is None:
+                    prev.country = prev.country or country
+                    if rm.agent:
+                        prev.actor_code = prev.actor_code or country + rm.agent
                 i = j
                 continue
             holder = None
@@ -359,6 +471,25 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                                   actor_code=country + rm.agent, role=rm.role, link="role", score=None))
             i = j
     return out
+
+
+def _name_similarity(text: str, e: KBEntity) -> float:
+    """Best rapidfuzz ratio between the consonant skeletons (spaces removed) of ``text`` and ``e``'s aliases."""
+    from rapidfuzz import fuzz
+
+    from khabar.kb.store import skeleton
+    q = skeleton(text).replace(" ", "")
+    if len(q) < 4:
+        return 0.0
+    return max((fuzz.ratio(q, skeleton(a).replace(" ", "")) for a in e.aliases if len(tokens(a)) >= 2),
+               default=0.0)
+
+
+def _person_before(doc: Document, ends: dict[int, Entity], i: int, first: int) -> Entity | None:
+    """The PER entity ending just before token ``i`` with a comma between (``فلان ، وزير …``), else None."""
+    if i - 2 < first or doc.tokens[i - 1].text not in ("،", ","):
+        return None
+    return ends.get(doc.tokens[i - 2].end)
 
 
 # ------------------------------------------------------------------------------------------------- main entry
@@ -413,7 +544,15 @@ def _link(doc: Document) -> None:
             pending.append((ent, cands, how, drop))
             if len(cands) == 1 and cands[0].country and cands[0].type in ("GPE", "LOC"):
                 dc[cands[0].country] = dc.get(cands[0].country, 0) + 1
+    # unambiguous mentions first: their countries then help rank the ambiguous ones (document coherence)
+    pending.sort(key=lambda p: len(p[1]) > 1)
+    seen_first = True
     for ent, cands, how, drop in pending:
+        if seen_first and len(cands) > 1:
+            seen_first = False
+            for x in doc.entities:
+                if x.kb_id and x.country and x.label in ("PER", "ORG"):
+                    dc[x.country] = dc.get(x.country, 0) + 1
         ok = [c for c in cands if _type_ok(ent.label, c)]
         # trust the KB over the NER label only for curated / country entries
         pool = ok or [c for c in cands if not c.id.startswith(("up:", "city:")) or _is_curated_city(c)
@@ -454,7 +593,9 @@ def _link(doc: Document) -> None:
             except Exception:  # noqa: BLE001
                 ent.english = None
             ent.link = "translit"
-    # pass 3: coreference of short forms to earlier full names (linked or NIL)
+    # pass 3: coreference of short forms to earlier full names (linked or NIL), and surnames the NER missed
+    doc.entities.extend(_propagate_surnames(doc))
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
     _coref(doc)
     # pass 4: roles
     doc.entities.extend(_roles(doc, kb))
@@ -503,7 +644,8 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
                 cands = [c for c in cands if not c.id.startswith("city:") or _is_curated_city(c)]
                 cands = [c for c in cands if c.prior >= 4 and _type_ok(ent.label, c)]
             else:
-                cands = [c for c in cands if _type_ok(ent.label, c) or not c.id.startswith("city:")]
+                cands = [c for c in cands if _type_ok(ent.label, c) or not c.id.startswith("city:")
+                         or _is_curated_city(c)]
             if cands:
                 ent.start, ent.end = sub[0].start, sub[-1].end
                 ent.text = text
@@ -511,8 +653,42 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
     return [], ""
 
 
-def _strip_first(word: str) -> list[str]:
-    return strip_clitics(normalize(word))
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
+
+
+def _raw_words(text: str) -> list[str]:
+    """Words of ``text`` with diacritics/tatweel removed but letters unfolded (ى ≠ ي, أ ≠ ا)."""
+    return re.findall("[\u0621-\u064a\u0671-\u06d3]+|[A-Za-z]+", _MARKS.sub("", text or ""))
+
+
+def _propagate_surnames(doc: Document) -> list[Entity]:
+    """One-word PER mentions the NER missed: later standalone occurrences (proclitics allowed) of the last word
+    of a multi-word person name of the same document (أشرف غني … وقال غني). They are linked by :func:`_coref`."""
+    last: dict[str, int] = {}
+    for e in doc.entities:
+        if e.label == "PER" and e.link != "role":
+            raw = _raw_words(e.text)
+            if len(raw) >= 2 and len(raw[-1]) >= 3 and re.search("[\u0600-\u06ff]", raw[-1]):
+                last[raw[-1]] = min(last.get(raw[-1], e.end), e.end)
+    if not last:
+        return []
+    cover = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    stop = _stop()
+    out = []
+    for t in doc.tokens:
+        if cover[t.start] or any(cover[t.start:t.end]):
+            continue
+        raw = _raw_words(t.text)
+        if len(raw) != 1:
+            continue
+        for f in strip_clitics(raw[0])[:3]:  # raw letters: على (on) is not the name علي
+            if f in last and t.start >= last[f] and normalize(f) not in stop:
+                out.append(Entity(t.start, t.end, t.text, "PER"))
+                cover[t.start:t.end] = b"\x01" * (t.end - t.start)
+                break
+    return out
 
 
 def _coref(doc: Document) -> None:

@@ -41,6 +41,7 @@ _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$", re.UNICODE)
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _DIGIT = re.compile(r"[0-9]")
+_DIAC = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 MAX_GAZ_LEN = 5
 
 
@@ -78,7 +79,7 @@ def load_resources(gazetteer: Path = GAZETTEER, clusters: Path = CLUSTERS, trigg
     for row in _read_tsv(gazetteer):
         if len(row) < 2:
             continue
-        toks = tuple(normalize(row[0]).split())
+        toks = tuple(normalize(row[0]).lower().split())
         if not toks:
             continue
         if len(toks) == 1:
@@ -172,7 +173,7 @@ def _token_info(tok: str, res: Resources) -> dict:
     if len(cl) > 3 and cl[0] in _PROCLITICS:
         pre = cl[0]
     return {
-        "w": cl, "stem": stem, "shape": _shape(tok), "gz": sorted(gz), "cl": clus, "trig": trig,
+        "w": cl, "raw": _DIAC.sub("", tok), "stem": stem, "shape": _shape(tok), "gz": sorted(gz), "cl": clus, "trig": trig,
         "al": "1" if ("ال" in cl[:4] and len(cl) > 4) else "0", "pre": pre,
         "punct": "1" if c != normalize(tok) else "0", "len": str(min(len(cl), 8)),
     }
@@ -220,7 +221,7 @@ def sent_features(tokens: list[str], res: Resources | None = None) -> list[list[
     for i, d in enumerate(infos):
         w = d["w"]
         f = [
-            "b", "w=" + w, "st=" + d["stem"], "sh=" + d["shape"], "al=" + d["al"], "pre=" + d["pre"],
+            "b", "w=" + w, "r=" + d["raw"], "st=" + d["stem"], "sh=" + d["shape"], "al=" + d["al"], "pre=" + d["pre"],
             "pu=" + d["punct"], "len=" + d["len"],
             "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
             "sp2=" + d["stem"][:2], "ss2=" + d["stem"][-2:], "ss3=" + d["stem"][-3:],
@@ -238,6 +239,7 @@ def sent_features(tokens: list[str], res: Resources | None = None) -> list[list[
                 f.append(f"{off}:w={e['w']}")
                 f.append(f"{off}:sh={e['shape']}")
                 if abs(off) == 1:
+                    f.append(f"{off}:r={e['raw']}")
                     f.append(f"{off}:st={e['stem']}")
                     f.append(f"{off}:s2={e['w'][-2:]}")
                     f.append(f"{off}:al={e['al']}")

@@ -163,8 +163,8 @@ def build_gazetteer(shared: Path, out: Path = LEXICONS / "ner_gazetteer.tsv") ->
         for k in ("common", "official"):
             if ara.get(k):
                 rows.add((ara[k], "GPE"))
-        for cap in c.get("capital") or []:
-            pass  # capitals come (in Arabic) from world-cities
+            if (c.get("name") or {}).get(k):
+                rows.add((c["name"][k], "GPE"))  # English names: Latin fragments in machine-translated text
     with (kb / "world-cities.csv").open(encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
             for k in ("CountryNameAr", "CityNameAr"):
@@ -173,12 +173,18 @@ def build_gazetteer(shared: Path, out: Path = LEXICONS / "ner_gazetteer.tsv") ->
                     rows.add((v, "GPE"))
                     if v.startswith("ولاية "):
                         rows.add((v[len("ولاية "):], "GPE"))
+            for k in ("CountryNameEn", "CityNameEn"):
+                v = (r.get(k) or "").strip()
+                if v and v[0].isupper():
+                    rows.add((v, "GPE"))
     cls = {"PERSON": "PER", "LOCATION": "LOC", "ORGANIZATION": "ORG"}
     with (kb / "anetac/EN-AR_Named-entities.txt").open(encoding="utf-8") as f:
         for line in f:
             p = line.split()
             if len(p) >= 3 and p[0] in cls:
                 rows.add((" ".join(p[2:]), cls[p[0]]))
+                if p[0] != "PERSON" and p[1][:1].isupper():  # English person names collide with English words
+                    rows.add((p[1], cls[p[0]]))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
         f.write("# name\tclass — built by `khabar train ner` from kb/countries.json (ODbL 1.0), "
@@ -210,7 +216,7 @@ def _corpus_sentences(shared: Path, train_texts: list[list[str]]):
 
 def build_clusters(shared: Path, train_texts: list[list[str]], out: Path = MODELS / "ner_clusters.tsv",
                    ks: tuple[int, ...] = (64, 256, 1024), dim: int = 100, min_count: int = 4,
-                   workers: int = 2, seed: int = 13) -> dict:
+                   workers: int = 2, seed: int = 13, epochs: int = 5, save_vectors: Path | None = None) -> dict:
     """Train word2vec (gensim CBOW) on antcorpus + training texts, k-means the vectors at ``ks`` granularities and
     write ``word<TAB>c1<TAB>c2…``. Source: antcorpus (SaudiNewsNet is non-commercial and never used here)."""
     from gensim.models import Word2Vec  # train-time dependency
@@ -220,7 +226,9 @@ def build_clusters(shared: Path, train_texts: list[list[str]], out: Path = MODEL
     t0 = time.time()
     sents = list(_corpus_sentences(shared, train_texts))
     model = Word2Vec(sentences=sents, vector_size=dim, window=5, min_count=min_count, workers=workers, sg=0,
-                     epochs=5, seed=seed)
+                     epochs=epochs, seed=seed)
+    if save_vectors:
+        model.wv.save(str(save_vectors))
     words = model.wv.index_to_key
     vecs = model.wv.vectors / (np.linalg.norm(model.wv.vectors, axis=1, keepdims=True) + 1e-9)
     ids = []
@@ -271,12 +279,14 @@ TRAIN_CORPORA = ("anercorp",)
 
 
 def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ...] | None = None,
-          clusters: bool = True) -> dict:
-    """Entry of ``khabar train ner``: rebuild gazetteer, clusters (if gensim is installed) and the CRF models.
+          clusters: bool = True, subtype: bool = True) -> dict:
+    """Entry of ``khabar train ner``: rebuild gazetteer, clusters (if gensim is installed), the coarse CRF and the
+    subtype classifier (written beside ``out``).
 
     Input: the staged data folder; ``out`` the coarse model path (default the shipped
-    ``khabar/data/models/ner_crf.crfsuite``). Output: a dict of what was built with sizes, times and the dev
-    micro-F1. Raises FileNotFoundError when a source file is missing.
+    ``khabar/data/models/ner_crf.crfsuite``). Output: a dict of what was built (counts, sizes, seconds) and the
+    shipped model's micro-F1 on the CAMeL test split (scored after training, never used for choices).
+    Raises FileNotFoundError when a source file is missing.
     """
     from khabar.ner import features
 
@@ -299,6 +309,14 @@ def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ..
     for name, ss in data.items():
         sents += ss
     report["crf"] = train_crf(sents, out, res=res)
+    if subtype:
+        report["subtype"] = train_subtype(shared, out.with_name(SUB_MODEL.name), res=res)
+    test = shared / "ner/anercorp/ANERCorp_CamelLab_test.txt"
+    if test.is_file():
+        from khabar.eval.ner import evaluate
+
+        r = evaluate(test, model=out)
+        report["camel_test"] = {k: r[k] for k in ("micro_f1", "macro_f1", "precision", "recall")}
     return report
 
 

@@ -18,7 +18,11 @@ Method (rule-based, written for khabar; lexicons in ``khabar/data/lexicons/quote
    في بيان), or before it (SVO: زيلنسكي يقول إن); a role noun (وأضاف الوزير) resolves to the last entity
    introduced with that role (وزير الخارجية X, or "X، رئيس …"); an implicit / pronoun subject resolves to the
    most recent person who was a speaker or a sentence subject in the last few sentences. Speakers come from
-   ``doc.entities`` (NER + linker); with no entity, the subject noun phrase's surface is the speaker's ``text``.
+   ``doc.entities`` (NER + linker); with no entity, the subject noun phrase's surface is the speaker's ``text``
+   (a role NP followed by a name the NER missed keeps the name; an indefinite source such as مسؤول أمني stays a
+   new unnamed speaker; "المسؤول" later refers back to it). A statement noun (البيان) stands for its author; a
+   person in construct after a title (مستشار X … Y) is the complement, not the speaker; a cue nested inside
+   another reported clause does not change the discourse's salient speaker.
 
 Output: ``doc.quotes`` (list of :class:`khabar.document.Quote`, in text order), offsets into the original text.
 Cost: linear in the text length (every look-around is bounded). Never raises: an internal error becomes a
@@ -32,11 +36,20 @@ from dataclasses import dataclass
 from khabar.document import Actor, Document, Entity, Quote, Span, Token
 from khabar.quotes.lexicon import CueInfo, QuoteLexicon, load
 from khabar.quotes.marks import Quoted, find_quoted
+from khabar.text.normalize import normalize
 
 _PUNCT_STOP = {".", "!", "?", "؟", "؛", ";"}
 _COMMA = {"،", ",", "-", "–", "—"}
 _QUOTE_CHARS = set("“”«»\"„‘’‹›")
 _TRIM_END = " \t\u00a0.,،:؛;-–—…"
+
+
+def _newlines(text: str) -> list[int]:
+    out, i = [], text.find("\n")
+    while i >= 0:
+        out.append(i)
+        i = text.find("\n", i + 1)
+    return out
 
 
 @dataclass
@@ -92,6 +105,8 @@ class _Ctx:
             cur = self.cluster_rep.get(e.cluster)
             if cur is None or self._rank(e) > self._rank(cur):
                 self.cluster_rep[e.cluster] = e
+        self._role_memo: dict[str, str | None] = {}
+        self.line_starts = [0] + [m + 1 for m in _newlines(self.text)]
         self.quoted: list[Quoted] = find_quoted(self.text, lex.openers)
         self.q_opens = [q.open for q in self.quoted]
         self.sal: list[_Sal] = []
@@ -131,6 +146,10 @@ class _Ctx:
             info = self.lex.cues.get(norm[1:])
             if info is not None:
                 return _Cue(i, info, True)
+        if len(norm) > 4 and norm.endswith("ه") and i > 0 and self.toks[i - 1].norm in ("ما", "حسبما"):
+            info = self.lex.cues.get(norm[:-1])  # بحسب ما ذكرته / أوردته / نقلته
+            if info is not None and info.kind == "verb":
+                return _Cue(i, info, False)
         return None
 
     def strip_pro(self, norm: str) -> str:
@@ -142,7 +161,17 @@ class _Ctx:
         return self.toks[i].norm in self.lex.complementisers
 
     def role_head(self, norm: str) -> str | None:
-        """The role noun of one normalised token (وزير for والوزير / وزيرا / للوزير), or None."""
+        """The role noun of one normalised token (وزير for والوزير / وزيرا / للوزير), or None (memoised)."""
+        try:
+            return self._role_memo[norm]
+        except KeyError:
+            pass
+        r = self._role_head(norm)
+        if len(self._role_memo) < 200_000:
+            self._role_memo[norm] = r
+        return r
+
+    def _role_head(self, norm: str) -> str | None:
         for w in dict.fromkeys((norm, self.strip_pro(norm))):
             for c in (w, w[2:] if w.startswith("ال") else None, w[1:] if w.startswith("ل") and len(w) > 4 else None,
                       "ال" + w[2:] if w.startswith("لل") else None):
@@ -157,7 +186,8 @@ class _Ctx:
     def is_source_noun(self, norm: str) -> bool:
         for w in (norm, self.strip_pro(norm)):
             for c in (w, w[2:] if w.startswith("ال") else "", "ال" + w, w[:-1] if w.endswith("ا") else "",
-                      w[:-2] if w.endswith(("ين", "ون")) and len(w) > 5 else ""):
+                      w[:-2] if w.endswith(("ين", "ون")) and len(w) > 5 else "",
+                      w[:-2] + "ه" if w.endswith("ات") and len(w) > 4 else ""):
                 if c and (c in self.lex.source_nouns or (c.startswith("ال") and c[2:] in self.lex.source_nouns)):
                     return True
         return False
@@ -217,26 +247,35 @@ def _definite(ctx: _Ctx, a: int, b: int) -> bool:
         n = n[1:]
     if n.startswith("ال") or n.startswith("لل"):
         return True
-    if n.endswith("ا"):
-        return False
+    if n.endswith("ا") or ctx.lex.roles.get(ctx.role_head(n) or "") == "org":
+        return False  # حزب البديل …: a name in construct, not an anaphor
     if a + 1 < len(ctx.toks):
         nxt = ctx.toks[a + 1].norm
         if nxt == "باسم" or nxt in ctx.lex.adjunct_starters:
             return False
         if nxt.startswith("ال") or nxt.startswith("لل") or ctx.ent_at_tok.get(a + 1) is not None:
             return True
-        if a + 2 < b and ctx.toks[a + 2].norm.startswith("ال") and ctx.role_head(nxt):
+        k = a + 1
+        while k < len(ctx.toks) and k < a + 4 and ctx.role_head(ctx.toks[k].norm) is not None:
+            k += 1  # نائب رئيس الوزراء: a chain of constructs ending in a definite noun
+        if k > a + 1 and k < len(ctx.toks) and ctx.toks[k].norm.startswith("ال"):
             return True
     return False
 
 
-def _apposition(ctx: _Ctx, j: int, limit: int) -> Entity | None:
-    """A person named right after the comma at token ``j`` (up to 3 title words first): "، الجنرال X"."""
+def _apposition(ctx: _Ctx, j: int, limit: int) -> Entity | tuple[int, int] | None:
+    """A person named right after the comma at token ``j`` (up to 3 title words first): "، الجنرال X" → the
+    entity; or, when NER missed the name, a short run of plain words closed by a comma (", سفيان السليطي،")
+    → its token range."""
     for k in range(j + 1, min(limit, j + 5)):
         e = ctx.ent_at_tok.get(k)
         if e is not None:
             return e if e.label in ("PER", None) else None
         t = ctx.toks[k]
+        if t.text in _COMMA and k > j + 1 and all(ctx.toks[m].text.isalpha() and ctx.role_head(ctx.toks[m].norm)
+                                                  is None and not ctx.is_source_noun(ctx.toks[m].norm)
+                                                  for m in range(j + 1, k)):
+            return (j + 1, k)
         if ctx.is_punct(k) or ctx.is_comp(k) or t.norm in ctx.lex.adjunct_starters or t.norm in ctx.lex.skip_words:
             return None
     return None
@@ -253,6 +292,7 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
     lex = ctx.lex
     adjunct: bool | str = False
     role_a = np_a = None
+    name_seen = False  # plain words after a role NP: a name NER missed (… المعارض توم واتسون)
     j = i + 1
     limit = min(hi, i + 1 + lex.max_cue_comp)
 
@@ -302,15 +342,28 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                     j = skip_entity(e, j)
                     continue
                 return ("entity", e)
-            if e.label in ("PER", None):
+            if e.label in ("PER", None) and not (j - 2 > role_a and ctx.ent_cover_tok.get(j - 1) is None
+                                                 and ctx.toks[j - 2].norm in lex.adjunct_starters):
+                if j == role_a + 1 and not ctx.toks[role_a].norm.startswith(("ال", "وال", "فال")):
+                    # مستشار ترامب للأمن القومي جون بولتون: the first person is the head's complement when a
+                    # second person is named before the cue's complement
+                    k = skip_entity(e, j)
+                    while k < limit and not (ctx.is_comp(k) or ctx.toks[k].text in (":",) or
+                                             ctx.toks[k].text in _QUOTE_CHARS or ctx.toks[k].norm in _PUNCT_STOP):
+                        e2 = ctx.ent_at_tok.get(k)
+                        if e2 is not None and e2.label in ("PER", None) and e2 is not e:
+                            return ("entity", e2)
+                        k += 1
                 return ("entity", e)
-            j = skip_entity(e, j)  # the role's complement (الأمين العام للأمم المتحدة …)
+            j = skip_entity(e, j)  # the role's complement (الأمين العام للأمم المتحدة …, في عهد X)
             continue
         if t.text in _COMMA:
             if role_a is not None or np_a is not None:
                 e2 = _apposition(ctx, j, limit) if role_a is not None else None
-                if e2 is not None:
+                if isinstance(e2, Entity):
                     return ("entity", e2)
+                if e2 is not None:
+                    return ("np", (role_a, e2[1]))  # role + the name NER missed
                 break
             adjunct = False
             j += 1
@@ -328,9 +381,8 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
             continue
         if role_a is not None and (n in lex.adjunct_starters or n.startswith("ل") or n == "باسم"):
             nxt = ctx.toks[j + 1].norm if j + 1 < limit else ""
-            nxt_s = nxt[2:] if nxt.startswith("ال") else nxt
             if n in ("مع", "عبر", "خلال", "امام", "اثناء", "عقب", "بعد", "قبل") or ctx.is_addressee(n) \
-                    or nxt_s in lex.adjunct_nouns or nxt in lex.adjunct_nouns or nxt in lex.skip_words:
+                    or _adjunct_noun(ctx, nxt) or nxt in lex.skip_words:
                 break
             j += 1  # complement of the role: المتحدث باسم …, السفيرة لدى …, نائب الوزير في ولاية …
             continue
@@ -342,14 +394,47 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
             j += 1
             continue
         if not adjunct and role_a is None and np_a is None and t.text.isalpha():
+            if n in lex.document_nouns or ctx.strip_pro(n) in lex.document_nouns:
+                # بيان للحكومة العراقية / البيان الصادر عن المكتب …: the author follows; else salience
+                k = j + 1
+                while k < limit and k < j + 4 and ctx.toks[k].norm in ("الصادر", "صادر", "عن", "من"):
+                    k += 1
+                if k < limit and (k > j + 1 or ctx.toks[k].norm.startswith("ل")):
+                    e = ctx.ent_at_tok.get(k)
+                    if e is not None:
+                        return ("entity", e)
+                    if ctx.role_head(ctx.toks[k].norm) is not None or ctx.is_source_noun(ctx.toks[k].norm):
+                        b = k + 1
+                        while b < limit and b < k + 5 and not ctx.is_punct(b) and not ctx.is_comp(b) \
+                                and ctx.toks[b].norm not in lex.skip_words:
+                            b += 1
+                        return ("np", (k, b))
+                return None
             np_a = j
+        elif role_a is not None and not adjunct and t.text.isalpha() and not n.startswith("ال") \
+                and not _nisba(n) and ctx.role_head(n) is None and j > role_a + 1 and not _adjunct_noun(ctx, n):
+            name_seen = True
         j += 1
     end = j
     if role_a is not None:
+        if name_seen and end - role_a <= 12:
+            return ("np", (role_a, end))  # a role NP that introduces a new named speaker
         return ("role", (role_a, _np_end(ctx, role_a, end)))
     if np_a is not None:
         return ("np", (np_a, _np_end(ctx, np_a, end)))
     return None
+
+
+def _adjunct_noun(ctx: _Ctx, n: str) -> bool:
+    """بيان / بيانها / البيان / تصريحات …: a noun that heads an adjunct (في بيان، خلال مؤتمر)."""
+    w = n[2:] if n.startswith("ال") else n
+    for suf in ("", "ه", "ها", "هم", "هما"):
+        if suf and not w.endswith(suf):
+            continue
+        stem = w[: len(w) - len(suf)] if suf else w
+        if stem in ctx.lex.adjunct_nouns or ("ال" + stem) in ctx.lex.adjunct_nouns:
+            return True
+    return False
 
 
 def _nisba(n: str) -> bool:
@@ -370,7 +455,8 @@ def _np_end(ctx: _Ctx, a: int, hard: int) -> int:
         return b
     while b < hard and b < a + 5:
         n = ctx.toks[b].norm
-        if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives or ctx.is_addressee(n) \
+        if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives \
+                or (ctx.is_addressee(n) and not (n.startswith("لل") and ctx.toks[b - 1].norm.startswith("ال"))) \
                 or (n in lex.adjunct_starters and (b + 1 >= hard or ctx.toks[b + 1].norm in lex.adjunct_nouns
                                                    or ctx.toks[b + 1].norm[2:] in lex.adjunct_nouns)):
             break
@@ -397,6 +483,11 @@ def _subject_before(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
             return None
         e = ctx.ent_cover_tok.get(j)
         if e is not None:
+            et = ctx.tok_index(e.start)
+            prev = ctx.toks[et - 1].norm if et - 1 >= lo else ""
+            first = ctx.toks[et].norm
+            if prev in ctx.lex.adjunct_starters or (first[:1] in "لب" and e.label in ("GPE", "LOC", "ORG")):
+                return None  # an object of a preposition (… إزاء سوريا قال، … لروسيا قد قال), not the subject
             return ("entity", e)
         n = ctx.strip_pro(t.norm)
         if t.norm in ctx.lex.skip_words or n in ctx.lex.skip_words:
@@ -406,13 +497,15 @@ def _subject_before(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
         # a role / source NP ending here: walk back to its leftmost head (مسؤولا بارزا في الشرطة)
         k = j
         found = None
-        while k >= lo and k > j - 5:
+        while k >= lo and k > j - 9:
             if ctx.is_punct(k) or ctx.cue_at(k) is not None or ctx.toks[k].norm in ctx.lex.breakers:
                 break
+            if found is not None and k <= j - 5:
+                break  # beyond five words only when nothing nearer heads the NP (حزب الخضر فضلا عن …)
             if ctx.role_head(ctx.toks[k].norm) is not None:
-                found = ("role", (k, j + 1))
+                found = ("role", (k, _np_end(ctx, k, j + 1)))
             elif ctx.is_source_noun(ctx.toks[k].norm):
-                found = ("np", (k, j + 1))
+                found = ("np", (k, _np_end(ctx, k, j + 1)))
             k -= 1
         return found
     return None
@@ -474,9 +567,7 @@ def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
 
 
 def normalize_word(w: str) -> str:
-    """Normalise one word (already normalised tokens pass through unchanged)."""
-    from khabar.text.normalize import normalize
-
+    """Normalise one word with :func:`khabar.text.normalize.normalize` (idempotent on normalised tokens)."""
     return normalize(w)
 
 
@@ -536,12 +627,19 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
         res = _subject_after_source(ctx, k, hi)
     elif cue.info.kind == "participle":
         for r in reversed(ctx.sal):
+            if r.sent < si:
+                break
             if r.pos < pos and r.sent == si:
                 cache[cue.tok] = r.actor
                 return r.actor
         res = _clause_subject(ctx, lo, i)
     else:
-        res = _subject_after(ctx, i, lo, hi)
+        res = None
+        k0 = lo + 1 if ctx.is_punct(lo) else lo
+        if not cue.proclitic and i > k0 + 1 and ctx.toks[k0].norm in ctx.lex.copula_openers:
+            res = _subject_before(ctx, i, k0 + 1)  # وكان X قد قال …: the subject precedes the verb
+        if res is None:
+            res = _subject_after(ctx, i, lo, hi)
         if res is not None and res[0] == "np" and not cue.proclitic:
             before = _subject_before(ctx, i, lo)
             if before is not None:
@@ -551,6 +649,8 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
         if res is None and i > lo + 1:
             # coordinated verb (… وقال إن، حيث قالت): shares the subject of its sentence
             for r in reversed(ctx.sal):
+                if r.sent < si:
+                    break
                 if r.pos < pos and r.sent == si:
                     cache[cue.tok] = r.actor
                     return r.actor
@@ -575,18 +675,34 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
             ante = None
             if _definite(ctx, a, b):
                 ante = _role_resolve(ctx, a, b)
-                if ante is None:
-                    # an earlier unnamed speaker with that role (ناطق عسكري … → وقال الناطق)
-                    head = ctx.role_head(ctx.toks[a].norm) or ""
-                    for r in reversed(ctx.sal):
-                        if r.sent < si - 3 * ctx.lex.max_back:
-                            break
-                        if r.pos < pos and r.ent is None and r.actor.text and head and \
-                                any(ctx.role_head(normalize_word(w)) == head for w in r.actor.text.split()):
-                            cache[cue.tok] = r.actor
-                            ctx.sal.append(_Sal(pos, si, None, r.actor, r.label))
-                            return r.actor
-                if ante is None and ctx.lex.roles.get(ctx.role_head(ctx.toks[a].norm) or "") == "person":
+                head = ctx.role_head(ctx.toks[a].norm) or ""
+                # candidates, the most recent wins: a named entity with that role (ante), an earlier unnamed
+                # speaker with that role (ناطق عسكري … → وقال الناطق), an earlier indefinite mention of the role
+                # (… عن مسؤول سعودي … → وقال المسؤول)
+                best_pos = ante.start if ante is not None else -1
+                best_actor: Actor | None = None
+                for r in reversed(ctx.sal):
+                    if r.sent < si - 3 * ctx.lex.max_back or r.pos <= best_pos:
+                        break
+                    if r.pos < pos and r.ent is None and r.actor.text and head and \
+                            any(ctx.role_head(normalize_word(w)) == head for w in r.actor.text.split()):
+                        best_pos, best_actor = r.actor.start or r.pos, r.actor
+                        break
+                for k in range(a - 1, max(-1, a - 150), -1):
+                    if ctx.toks[k].start <= best_pos:
+                        break
+                    if ctx.role_head(ctx.toks[k].norm) == head and not _definite(ctx, k, k + 2) \
+                            and ctx.in_quoted(ctx.toks[k].start) is None and ctx.ent_cover_tok.get(k) is None \
+                            and not (k >= 1 and ctx.ent_cover_tok.get(k - 1) is not None) \
+                            and not (k >= 2 and ctx.toks[k - 1].text in _COMMA and ctx.ent_cover_tok.get(k - 2)):
+                        best_pos, best_actor = ctx.toks[k].start, ctx.surface_actor(k, _np_end(ctx, k, len(ctx.toks)))
+                        break
+                if best_actor is not None:
+                    cache[cue.tok] = best_actor
+                    ctx.sal.append(_Sal(pos, si, None, best_actor, "PER"))
+                    return best_actor
+                if ante is None and b - a <= 2 and \
+                        ctx.lex.roles.get(ctx.role_head(ctx.toks[a].norm) or "") == "person":
                     r = _salient(ctx, pos, si, "m", only_person=True)
                     if r is not None and r.ent is not None:
                         ante = r.ent
@@ -656,7 +772,8 @@ def _clause_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
     sentence's first verb (وتطرق المتحدث …), else its first person entity; None (→ salience) otherwise."""
     k0 = lo + 1 if lo < i and ctx.is_punct(lo) else lo
     if k0 + 1 < i and ctx.ent_cover_tok.get(k0) is None and ctx.role_head(ctx.toks[k0].norm) is None:
-        if ctx.role_head(ctx.toks[k0 + 1].norm) is not None:
+        if ctx.role_head(ctx.toks[k0 + 1].norm) is not None and \
+                ctx.lex.roles.get(ctx.role_head(ctx.toks[k0 + 1].norm) or "") == "person":
             for k in range(k0 + 1, min(i, k0 + 5)):
                 e = ctx.ent_at_tok.get(k)
                 if e is not None and e.label == "PER" and not (e.link == "role" and e.english is None):
@@ -664,6 +781,8 @@ def _clause_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
             e = ctx.ent_at_tok.get(k0 + 1)
             if e is not None and not (e.link == "role" and e.english is None):
                 return ("entity", e)
+            return ("role", (k0 + 1, _np_end(ctx, k0 + 1, i)))
+        if ctx.role_head(ctx.toks[k0 + 1].norm) is not None:
             return ("role", (k0 + 1, _np_end(ctx, k0 + 1, i)))
     return _first_subject(ctx, lo, i, ("PER",))
 
@@ -734,6 +853,8 @@ def _find_comp(ctx: _Ctx, i: int, hi: int) -> int | None:
             return None
         if t.text == ":" or t.norm in _PUNCT_STOP:
             return None
+        if t.text in _COMMA and k + 1 < end and ctx.toks[k + 1].norm in ctx.lex.breakers:
+            return None  # …، كما سبق أن …: a new clause
         if k > i + 1 and ctx.cue_at(k) is not None:
             return None
         k += 1
@@ -752,8 +873,12 @@ def _fully_quoted(ctx: _Ctx, a: int, b: int) -> bool:
 
 
 def _impersonal(ctx: _Ctx, cue: _Cue) -> bool:
-    n = ctx.strip_pro(ctx.toks[cue.tok].norm)
-    return n in ctx.lex.impersonal
+    """يذكر أن / يعتقد أن / قيل إن: a passive or impersonal verb directly before its complementiser."""
+    n = ctx.toks[cue.tok].norm
+    if n not in ctx.lex.impersonal and ctx.strip_pro(n) not in ctx.lex.impersonal:
+        return False
+    k = cue.tok + 1
+    return k < len(ctx.toks) and (ctx.is_comp(k) or ctx.toks[k].norm == "الي" or ctx.toks[k].norm == "إلى")
 
 
 def _run(doc: Document) -> None:
@@ -768,7 +893,6 @@ def _run(doc: Document) -> None:
     # events in text order: cues (token index) and quoted stretches
     qi = 0
     nq = len(ctx.quoted)
-    cur_sent = -1
     for si, s in enumerate(doc.sentences):
         lo, hi = ctx.sent_bounds(si)
         for i in range(lo, hi):
@@ -806,6 +930,9 @@ def _run(doc: Document) -> None:
             qq = Quote(a, b, text[a:b], "indirect", Span(tok.start, tok.end, tok.text), speaker)
             quotes.append(qq)
         # subject of the sentence → salience (after its own quotes were resolved)
+        line0 = ctx.line_starts[bisect.bisect_right(ctx.line_starts, s.start) - 1]
+        if lex.related_markers and normalize_word(text[line0:line0 + 40]).startswith(lex.related_markers):
+            continue  # a "read also" link line: its names are not the article's speakers
         first_cue = next((k for k in range(lo, hi) if k in cache), hi)
         subj = _first_subject(ctx, lo, first_cue, ("PER", "ORG"))
         if subj is not None:
@@ -815,14 +942,12 @@ def _run(doc: Document) -> None:
             while k > 0 and ctx.sal[k - 1].pos > sal.pos:
                 k -= 1
             ctx.sal.insert(k, sal)
-        cur_sent = si
     while qi < nq:
         q = ctx.quoted[qi]
         qi += 1
         last_direct = _direct(ctx, q, quotes, indirect_spans, last_direct, cache) or last_direct
     quotes.sort(key=lambda q: (q.start, -q.end))
     doc.quotes.extend(quotes)
-    del cur_sent
 
 
 def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tuple[int, int, _Cue]],
@@ -841,8 +966,9 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
     k0 = ctx.tok_index(q.open) - 1
     if k0 >= 0:
         pn = ctx.strip_pro(ctx.toks[k0].norm)
-        if pn in ctx.lex.name_nouns or (pn.startswith("ال") and pn[2:] in ctx.lex.name_nouns):
-            return None
+        for c in (pn, pn[1:] if pn[:1] in "لب" and len(pn) > 3 else "", pn[2:] if pn.startswith("لل") else ""):
+            if c and (c in ctx.lex.name_nouns or (c.startswith("ال") and c[2:] in ctx.lex.name_nouns)):
+                return None  # حزب "…" / لتنظيم "الدولة الإسلامية"
     # 1. inside a reported clause
     for a, b, c in indirect_spans[-6:]:
         if a <= q.open < b:
@@ -981,9 +1107,14 @@ def _source_quote(ctx: _Ctx, cue: _Cue, lo: int, hi: int, cache: dict[int, Actor
             a, b = _trim(text, a, b)
     else:
         for x in range(lo, i):
-            if ctx.toks[x].text in _QUOTE_CHARS or ctx.cue_at(x) is not None:
+            cx = ctx.cue_at(x)
+            if ctx.toks[x].text in _QUOTE_CHARS or (cx is not None and cx.info.flag != "call"
+                                                    and _find_comp(ctx, x, hi) is not None):
                 return None
         a, b = _trim(text, ctx.toks[lo].start, ctx.toks[i].start)
+        if i - 1 >= lo and ctx.toks[i - 1].text in ("-", "–", "—", "("):
+            # a parenthetical source (… - بحسب ما ذكرته وكالة X - …): the claim is the whole sentence
+            a, b = _trim(text, ctx.toks[lo].start, ctx.toks[hi - 1].end)
     if b <= a or b - a < 8:
         return None
     speaker = _resolve(ctx, cue, cache)

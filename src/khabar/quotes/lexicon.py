@@ -50,6 +50,9 @@ class QuoteLexicon:
     relatives: set[str] = field(default_factory=set)
     non_speech_comp: set[str] = field(default_factory=set)
     name_nouns: set[str] = field(default_factory=set)
+    related_markers: tuple[str, ...] = ()
+    document_nouns: set[str] = field(default_factory=set)
+    copula_openers: set[str] = field(default_factory=set)
     relay_preps: set[str] = field(default_factory=set)
     max_cue_comp: int = 14
     max_cue_quote: int = 14
@@ -107,6 +110,9 @@ def load() -> QuoteLexicon:
     lex.relatives = {_n(x) for x in m.get("relative_pronouns", [])}
     lex.non_speech_comp = {_n(x) for x in m.get("non_speech_before_complementiser", [])}
     lex.name_nouns = {_n(x) for x in m.get("name_nouns", [])}
+    lex.copula_openers = {_n(x) for x in m.get("copula_openers", [])}
+    lex.document_nouns = {_n(x) for x in m.get("document_nouns", [])}
+    lex.related_markers = tuple(_n(x) for x in m.get("related_link_markers", []))
     lex.breakers = {_n(x) for x in m.get("breakers_before_cue", [])}
     lex.relay_preps = {_n(x) for x in m.get("relay_prepositions", ["عن"])}
     lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))

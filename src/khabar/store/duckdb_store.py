@@ -40,6 +40,8 @@ from typing import Any
 from khabar.store import aggregate as agg
 
 SCHEMA_VERSION = "1"
+ROW_GROUP_SIZE = int(os.environ.get("KHABAR_ROW_GROUP_SIZE", "8192"))
+INGEST_MEMORY = os.environ.get("KHABAR_INGEST_MEMORY", "64MB")
 
 _SPAN = [("start_char", "INTEGER"), ("end_char", "INTEGER"), ("text", "VARCHAR")]
 _ACTOR = lambda p: [(f"{p}_english", "VARCHAR"), (f"{p}_country", "VARCHAR"), (f"{p}_actor_code", "VARCHAR"),  # noqa: E731
@@ -113,7 +115,18 @@ def connect(db: str | os.PathLike, read_only: bool = False):
     if read_only and not path.exists():
         raise StoreError(f"no such database: {db}")
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        if read_only:
+            con = duckdb.connect(str(path), read_only=True)
+        else:
+            # Small row groups: a checkpoint rewrites the row group being appended to, so with DuckDB's default
+            # (122,880 rows) the memory of each checkpoint grows with the corpus (whole article texts).
+            con = duckdb.connect()
+            lit = str(path).replace("'", "''")
+            con.execute(f"ATTACH '{lit}' AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            con.execute("USE store")
+            # A bounded buffer pool keeps the writer's memory flat as the database grows (it caches written
+            # blocks otherwise); DuckDB spills to disk if it ever needs more.
+            con.execute(f"SET memory_limit = '{INGEST_MEMORY}'")
     except duckdb.Error as exc:
         raise StoreError(f"cannot open {db}: {str(exc).splitlines()[0]}") from None
     if not read_only:
