@@ -18,6 +18,26 @@ from khabar.ner.train import load_corpus, split_dev, train_crf
 from khabar.paths import shared_data
 
 
+def _norm(toks: list[str]) -> str:
+    from khabar.text.normalize import normalize
+
+    return normalize("".join(toks)).replace("لال", "لل")
+
+
+def _grams(sents, n: int = 10) -> set[str]:
+    out: set[str] = set()
+    for toks, _ in sents:
+        t = _norm(toks)
+        out.update(t[i:i + n] for i in range(len(t) - n + 1))
+    return out
+
+
+def _overlap(sent, grams: set[str], n: int = 10) -> float:
+    t = _norm(sent[0])
+    g = [t[i:i + n] for i in range(len(t) - n + 1)]
+    return sum(x in grams for x in g) / len(g) if g else 0.0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("name")
@@ -39,9 +59,13 @@ def main() -> None:
     features.resources = lambda: res  # type: ignore[assignment]  # experiment-local resources
     aner = load_corpus(sh, "anercorp")
     tr, dev = (aner, []) if a.full else split_dev(aner)
+    dev_grams = _grams(dev)
     for name in a.corpora.split(","):
         if name != "anercorp":
-            tr = tr + load_corpus(sh, name)
+            extra = load_corpus(sh, name)
+            if dev_grams:  # NewsFANE re-annotates ANERcorp: drop sentences that overlap the dev blocks
+                extra = [s for s in extra if _overlap(s, dev_grams) < 0.5]
+            tr = tr + extra
     model = Path(a.model or f"/tmp/ner/{a.name}.crfsuite")
     if a.reuse:
         info = {"seconds": 0, "bytes": model.stat().st_size}

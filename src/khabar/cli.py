@@ -196,6 +196,13 @@ def train_translit(out: Optional[Path] = typer.Option(None, help="Output path.")
     Console().print(res)
 
 
+@train_app.command("events")
+def train_events(out: Optional[Path] = typer.Option(None, help="Output path (default: the shipped gate model).")) -> None:
+    """Train the ASSAULT/PROTEST sentence filter on arabic_event_gsr (needs scikit-learn: pip install '.[train]')."""
+    res = _call("khabar.events.gate", "train", _shared(), out)
+    Console().print({k: v for k, v in res.items() if k in ("cv", "thresholds")} if isinstance(res, dict) else res)
+
+
 @build_app.command("kb")
 def build_kb(out: Optional[Path] = typer.Option(None, help="Output KB path (default: the shipped KB path).")) -> None:
     """Build the knowledge base from ../shared/data and the curated files in khabar/data/kb."""
@@ -210,12 +217,21 @@ def build_lexicon(out: Optional[Path] = typer.Option(None, help="Output path (de
     Console().print(res)
 
 
+@build_app.command("noise")
+def build_noise() -> None:
+    """Build the noise report's word list and foreign-name character model from the ANT corpus."""
+    res = _call("khabar.noise.report", "build_lexicon", _shared(), None)
+    Console().print(res)
+
+
 @build_app.command("all")
 def build_all() -> None:
-    """Rebuild every shipped artefact in order: knowledge base, event lexicon, transliteration, NER model."""
+    """Rebuild every shipped artefact in order: KB, event lexicon, noise lists, transliteration, event filter, NER model."""
     shared = _shared()
     for label, mod, fn in (("kb", "khabar.kb.build", "build"), ("lexicon", "khabar.events.build_lexicon", "build"),
-                           ("translit", "khabar.link.translit", "train"), ("ner", "khabar.ner.train", "train")):
+                           ("noise", "khabar.noise.report", "build_lexicon"),
+                           ("translit", "khabar.link.translit", "train"), ("events", "khabar.events.gate", "train"),
+                           ("ner", "khabar.ner.train", "train")):
         Console().print(f"[bold]build {label}[/]")
         Console().print(_call(mod, fn, shared, None))
 

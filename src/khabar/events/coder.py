@@ -870,24 +870,41 @@ def _absorb(a: Event, b: Event) -> None:
             a.mode, a.cameo = "third-party", "044"
 
 
+_MERGE_WINDOW = 40  # sentences: mentions further apart are not merged (keeps the cost linear on huge inputs)
+_MAX_CANDIDATES = 60
+
+
 def _merge(raw: list[Event], anaphoric: list[bool]) -> list[Event]:
+    """Merge mentions of one action (see module doc). Candidates are the previous events of the same type within
+    ``_MERGE_WINDOW`` sentences (at most ``_MAX_CANDIDATES``), so the cost stays linear in the text length."""
     out: list[Event] = []
+    by_type: dict[str, list[Event]] = {}
     for ev, ana in zip(raw, anaphoric):
+        prevs = by_type.setdefault(ev.type, [])
+        # drop candidates that fell out of the window (events arrive in sentence order)
+        while prevs and ev.sentence - prevs[0].mentions_last > _MERGE_WINDOW:  # type: ignore[attr-defined]
+            prevs.pop(0)
+        recent = prevs[-_MAX_CANDIDATES:]
         target = None
         if ana:
-            cands = [p for p in out if p.type == ev.type and p.modality == ev.modality]
+            cands = [p for p in recent if p.modality == ev.modality]
             if cands:
                 target = max(reversed(cands), key=lambda p: len(p.mentions))
             elif ev.type not in ("ASSAULT", "PROTEST"):
                 # "الاتفاق", "المفاوضات" with no participants and no antecedent: a reference, not an event report
                 continue
         else:
-            for prev in reversed(out):
+            for prev in reversed(recent):
                 if _compatible(prev, ev):
                     target = prev
                     break
         if target is not None:
             _absorb(target, ev)
+            target.mentions_last = ev.sentence  # type: ignore[attr-defined]
         else:
+            ev.mentions_last = ev.sentence  # type: ignore[attr-defined]
             out.append(ev)
+            prevs.append(ev)
+    for ev in out:
+        ev.__dict__.pop("mentions_last", None)
     return out

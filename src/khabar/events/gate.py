@@ -153,7 +153,6 @@ def train(shared_data_dir: Path | str, out: Path | str | None = None, half: str 
     ``"cv"`` figures. Requires scikit-learn (training only). Raises ``FileNotFoundError`` without the GSR.
     """
     import numpy as np
-    from sklearn.feature_extraction import FeatureHasher  # noqa: F401 - sklearn presence check
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold

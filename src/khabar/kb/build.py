@@ -8,7 +8,8 @@ Sources (see ``docs/bench/linking.md`` and ``../shared/data/README.md`` for lice
 - ``kb/countries.json`` (mledoze/countries, ODbL): Arabic names (``translations.ara``), ISO codes, lat/lon;
 - ``kb/world-cities.csv`` (CC BY 4.0): Arabic city names, cleaned of the known errors (the "ولاية" prefix is
   dropped, Arabic names with Latin letters and names equal to the English one are skipped) and of rows whose Arabic
-  label is not a transliteration of the English name (:func:`plausible_translit`, e.g. "ذكر" labelled Male);
+  label is not a transliteration of the English name (:func:`plausible_translit`, e.g. "ذكر" labelled Male); a row
+  is merged into the curated city of the same country with the same English name or the same Arabic alias;
 - ``dictionaries/upetrarch-arabic/actor_dict_ar_v4.txt`` (UniversalPetrarch, MIT): Arabic actor names with CAMEO
   codes and date ranges (18000101 = open-ended); English names are composed word by word from the ANETAC / google
   transliteration pairs and, where a CountryInfo leader of the same country matches, replaced by that name;
@@ -420,11 +421,19 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
         ents += cs
         counts["countries"] = len(cs)
         cts = cities(shared, by_en)
-        # curated city with the same English name and country absorbs the public aliases
+        # curated city with the same English name and country absorbs the public aliases; so does a curated city
+        # of the same country sharing the Arabic name (the public list romanises "Tall `Afar" where news write
+        # "Tal Afar": one place, not two competing entities)
+        by_ar = {(alias_key(a), e["country"]): e for e in curated if e["id"].startswith("city:")
+                 for a in e["aliases"]}
         for c in cts:
             k = (c["english"].lower(), c["country"])
-            if k in places_by_key:
-                places_by_key[k]["aliases"] += c["aliases"]
+            same = places_by_key.get(k) or next(
+                (by_ar[(alias_key(a), c["country"])] for a in c["aliases"] if (alias_key(a), c["country"]) in by_ar),
+                None)
+            if same is not None:
+                same["aliases"] += c["aliases"]
+                counts["cities_merged"] += 1
             else:
                 ents.append(c)
                 counts["cities"] += 1

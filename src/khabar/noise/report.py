@@ -608,7 +608,7 @@ def build_lexicon(shared_data_dir: Path, out: Path | None = None, min_count: int
                   "khabar.noise.report.build_lexicon\n" % min_count).encode("utf-8"))
         fh.write(("\n".join(keep) + "\n").encode("utf-8"))
     # the runtime foreignness models: all names vs the ordinary words
-    lm_f = CharLM.fit(translit_names)
+    lm_f = CharLM.fit(sorted(translit_names))
     lm_n = CharLM.fit(keep)
     with gzip.GzipFile(FOREIGN_LM, "wb", mtime=0) as fh:
         fh.write(json.dumps({"n": lm_f.n, "names": lm_f.counts, "words": lm_n.counts}, ensure_ascii=False,

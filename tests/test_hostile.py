@@ -1,0 +1,386 @@
+"""Hostile and unusual input: khabar must never show a traceback and never lose offsets.
+
+The promise tested here (README, ``khabar.pipeline``, ``khabar.io.readers``):
+
+* bad input gives one clear ``error: …`` line and exit status 2, or a (partial) result with a warning;
+  never a traceback, never exit status 1 for something the user caused;
+* ``khabar.pipe`` yields exactly one Document per input text;
+* every record's offsets are valid character offsets into the text: ``text[start:end] == record["text"]``,
+  for nested spans too (event trigger and mentions, actors, locations, event dates, quote cues, speakers);
+* no stage raises on any ``str`` (the project rule: a stage failure only shows up as a warning, and we check
+  that no such warning appears).
+
+API cases run in-process; CLI cases run ``python -m khabar.cli`` in a subprocess. Large inputs here stay at
+about 150 000 characters (enough to cross the pipeline's 100 000-character chunking); the multi-megabyte
+timings are in the hostile-input report, not here (timing assertions are not allowed in tests).
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import khabar
+from khabar.pipeline import KhabarInputError
+
+# A made-up news-style sentence (not from any corpus or the seed): a quote cue, a person, places, a weekday.
+A = "قال وزير الخارجية الروسي سيرجي لافروف يوم الثلاثاء إن موسكو مستعدة للحوار مع واشنطن. "
+Q = "وقال المتحدث باسم الحكومة: «لن نقبل أي شروط مسبقة» في القاهرة أمس. "
+DATE = "2025-02-18"
+
+
+# --------------------------------------------------------------------------- helpers
+def offset_errors(d: dict, text: str) -> list[str]:
+    """Every ``{start, end[, text]}`` record anywhere in the JSON contract ``d`` must slice ``text``."""
+    errs: list[str] = []
+
+    def walk(obj, path):
+        if isinstance(obj, dict):
+            s, e = obj.get("start"), obj.get("end")
+            if isinstance(s, int) and isinstance(e, int):
+                if not 0 <= s <= e <= len(text):
+                    errs.append(f"{path}: range {s}:{e} outside text of length {len(text)}")
+                elif obj.get("text") is not None and text[s:e] != obj["text"]:
+                    errs.append(f"{path}: text[{s}:{e}]={text[s:e]!r} != {obj['text']!r}")
+            elif (s is None) != (e is None):
+                errs.append(f"{path}: only one of start/end set ({s}, {e})")
+            for k, v in obj.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, f"{path}[{i}]")
+
+    for key in ("sentences", "entities", "timexes", "events", "quotes", "noise"):
+        walk(d[key], key)
+    return errs
+
+
+def assert_promise(doc: khabar.Document, text: str) -> dict:
+    """The API promise for one document: JSON-able contract, valid offsets everywhere, no stage crash."""
+    assert doc.text == text
+    d = doc.to_dict()
+    json.dumps(d, ensure_ascii=False)
+    errs = offset_errors(d, text)
+    for i, t in enumerate(doc.tokens):
+        if text[t.start:t.end] != t.text:
+            errs.append(f"token {i}: text[{t.start}:{t.end}]={text[t.start:t.end]!r} != {t.text!r}")
+    assert not errs, errs[:5]
+    crashed = [w for w in doc.warnings if " failed:" in w]
+    assert not crashed, crashed
+    return d
+
+
+# --------------------------------------------------------------------------- API: hostile strings
+API_CASES: dict[str, str] = {
+    "empty": "",
+    "whitespace-only": "  \n\t\r\n  \u00a0\u3000\u2028",
+    "punctuation-only": "!!!...،؛؟«»\"\"''---",
+    "single-arabic-letter": "ب",
+    "diacritics-only": "\u064e\u064f\u0650\u0651\u0652" * 20,
+    "tatweel-only": "ـ" * 250,
+    "diacritics-on-tatweel": "ـَـُـِ " * 30,
+    "latin-english": "Russian Foreign Minister Sergey Lavrov said on Tuesday in Riyadh that Moscow was ready. "
+                     "\"We will talk,\" he told reporters.",
+    "arabic-hebrew-persian-urdu": "قال الرئيس שלום עולם گفت وزیر خارجه ایران کہا وزیر اعظم پاکستان نے " * 3,
+    "bidi-and-zero-width-marks": A.replace(" ", " \u200f\u200e\u200d\u200c") + "\u202b" + Q + "\u202c",
+    "bom-in-the-middle": A + "\ufeff" + Q + "\ufeff",
+    "nul-bytes": A + "\x00" + Q + "\x00",
+    "c0-c1-controls": "قال\x01\x02\x1b[31m بوتين\x7f\x85 " + A,
+    "replacement-chars": A + "\ufffd\ufffd" + Q,
+    "lone-surrogate": "\ud800" + A,
+    "surrogateescape-bytes": A + "\udcff\udc80" + Q,
+    "presentation-forms-and-ligatures": "ﻗﺎﻝ ﺍﻟﺮﺋﻴﺲ ﺑﻮﺗﻴﻦ ﻳﻮﻡ ﺍﻟﺜﻼﺛﺎﺀ ﷺ ﷲ ﻻ " + A,
+    "case-changing-latin": "İİİ İstanbul ßtraße ǅ ﬁ " + A + " İlham Aliyev said. " + Q,
+    "emoji-and-astral": "🇷🇺 قال 👨‍👩‍👧 بوتين 🙂 𝐀𝐁 𝕏 " + A,
+    "numbers-only": "123 456 ٧٨٩ 3.14 1,000,000 ١٢٣٬٤٥٦ " * 20,
+    "arabic-indic-digit-dates": "وقع الهجوم في ١٨/٢/٢٠٢٥ وفي ۱۸/۲/۲۰۲۵ وفي １８/２/２０２５ . " + A,
+    "absurd-dates": "في 31/2/2025 وفي عام 99999 وفي 1500 هـ وفي 0/0/0000 وفي 32/13/2025 "
+                    "وفي 29 فبراير 2023 وفي 99999 هـ وقبل 5000 عام وخلال 999999999 يوما . " + A,
+    "unbalanced-quote-marks": "“ « \" " * 3000,
+    "quote-openers-only": "قال الرئيس: «" * 2000,
+    "deeply-repeated-names": "سيرجي لافروف " * 1000,
+    "many-short-sentences": "قال. " * 5000,
+    "crlf-and-odd-newlines": A + "\r\n\r\n\v\f\x1c\x1d\x1e" + Q + "\r" + A,
+    # ~150 000 characters: crosses the 100 000-character chunk boundary (records are merged back with offsets).
+    "long-line-no-punctuation": "كلمة " * 30_000,
+    "chunked-article-without-newlines": (A + Q) * 1_200,
+}
+
+
+@pytest.mark.parametrize("name", list(API_CASES))
+def test_api_hostile_text(name: str) -> None:
+    text = API_CASES[name]
+    doc = khabar.analyze(text, pub_date=DATE)
+    assert_promise(doc, text)
+
+
+@pytest.mark.parametrize("pub_date", ["0001-01-01", "9999-12-31", "", None, "2024-02-29"])
+def test_api_extreme_pub_dates(pub_date: str | None) -> None:
+    text = A + "وزار موسكو العام الماضي وسيزور القاهرة العام المقبل والأسبوع المقبل وغدا وبعد 3 أيام. " + Q
+    doc = khabar.analyze(text, pub_date=pub_date)
+    d = assert_promise(doc, text)
+    for t in d["timexes"]:
+        v = t["value"]
+        if t["type"] == "DATE" and v and "W" in v:
+            assert v[:4].isdigit() and v[4:6] == "-W", f"malformed TIMEX3 week value {v!r}"
+
+
+@pytest.mark.parametrize("bad", ["2025-02-30", "tomorrow", "18/02/2025", "٢٠٢٥-٠٢-١٨", "2025-02-18garbage"])
+def test_api_bad_pub_date_is_a_clear_error(bad: str) -> None:
+    with pytest.raises(KhabarInputError) as ei:
+        khabar.analyze(A, pub_date=bad)
+    assert "\n" not in str(ei.value)
+
+
+@pytest.mark.parametrize("bad", [None, b"\xd9\x82\xd8\xa7\xd9\x84", 42])
+def test_api_non_str_is_a_type_error(bad) -> None:
+    with pytest.raises(TypeError):
+        khabar.analyze(bad)
+
+
+# --------------------------------------------------------------------------- API: pipe()
+def _texts_of(docs) -> list[str]:
+    return [d.text for d in docs]
+
+
+def test_pipe_none_and_bytes_inside_list() -> None:
+    texts = [A, None, Q.encode("utf-8"), Q]
+    docs = list(khabar.pipe(texts, pub_dates=[DATE] * 4))
+    assert len(docs) == 4
+    assert docs[0].text == A and docs[3].text == Q
+    assert docs[1].warnings and docs[2].warnings  # the bad ones say why
+    for d in (docs[0], docs[3]):
+        assert_promise(d, d.text)
+
+
+def test_pipe_generator_input() -> None:
+    docs = list(khabar.pipe((t for t in [A, "", Q])))
+    assert _texts_of(docs) == [A, "", Q]
+
+
+def test_pipe_pub_dates_shorter_than_texts() -> None:
+    docs = list(khabar.pipe([A, Q, A], pub_dates=[DATE]))
+    assert len(docs) == 3, f"{len(docs)} Documents for 3 inputs"
+
+
+def test_pipe_bad_date_in_batch_keeps_one_document_each() -> None:
+    docs = list(khabar.pipe([A, Q], pub_dates=["2025-02-30", DATE]))
+    assert len(docs) == 2
+    assert docs[0].warnings and docs[1].pub_date == DATE
+
+
+def test_pipe_two_processes_with_hostile_items() -> None:
+    texts = [A, None, b"x", "", "\ud800" + Q, API_CASES["unbalanced-quote-marks"], Q]
+    docs = list(khabar.pipe(texts, pub_dates=[DATE] * len(texts), n_process=2))
+    assert len(docs) == len(texts)
+    for t, d in zip(texts, docs):
+        if isinstance(t, str):
+            assert_promise(d, t)
+        else:
+            assert d.warnings
+
+
+def test_pipe_two_processes_pub_dates_shorter() -> None:
+    docs = list(khabar.pipe([A, Q, A, Q], pub_dates=[DATE], n_process=2))
+    assert len(docs) == 4, f"{len(docs)} Documents for 4 inputs"
+
+
+# --------------------------------------------------------------------------- CLI
+def cli(args: list[str], stdin: bytes | None = None, close_stdin: bool = False, mem_limit: int | None = None,
+        timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run ``khabar`` as a user would, in a subprocess (optionally with stdin closed or an address-space cap)."""
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
+
+    def pre() -> None:
+        if mem_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (mem_limit, mem_limit))
+        if close_stdin:
+            os.close(0)
+
+    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], input=stdin,
+                          stdin=None if stdin is not None or close_stdin else subprocess.DEVNULL,
+                          capture_output=True, env=env, timeout=timeout, preexec_fn=pre)
+
+
+def assert_clean_exit(p: subprocess.CompletedProcess) -> None:
+    """Exit 0 or 2 only; no traceback; on 2 exactly one ``error:`` line."""
+    err = p.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err[-500:]
+    assert p.returncode in (0, 2), f"exit {p.returncode}: {err.strip()[-300:]}"
+    if p.returncode == 2:
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:"), err
+
+
+def analyse_file(tmp_path: Path, name: str, data: bytes, *extra: str) -> tuple[subprocess.CompletedProcess, dict | None]:
+    f = tmp_path / name
+    f.write_bytes(data)
+    p = cli(["analyze", str(f), "--date", DATE, "--format", "json", *extra])
+    assert_clean_exit(p)
+    return p, (json.loads(p.stdout) if p.returncode == 0 else None)
+
+
+ENCODED: dict[str, tuple[bytes, str]] = {
+    # name: (file bytes, the text a correct reader decodes)
+    "cp1256.txt": ((A + Q).encode("cp1256"), A + Q),
+    "utf16le-bom.txt": (b"\xff\xfe" + (A + Q).encode("utf-16-le"), A + Q),
+    "utf16be-bom.txt": (b"\xfe\xff" + (A + Q).encode("utf-16-be"), A + Q),
+    "utf32-bom.txt": ((A + Q).encode("utf-32"), A + Q),
+    "latin1-french.txt": (("Le ministre a déclaré mardi à Paris : « Nous sommes prêts. » Élysée, Noël. " * 3)
+                          .encode("latin-1"),
+                          "Le ministre a déclaré mardi à Paris : « Nous sommes prêts. » Élysée, Noël. " * 3),
+    # a Windows-1256 wire story that is mostly Latin (agency credits) with one Arabic sentence
+    "cp1256-mostly-latin.txt": (("Reuters AP AFP wire update: " * 3 + "قال لافروف. " + "Copyright 2025 news wire. " * 3)
+                                .encode("cp1256"),
+                                "Reuters AP AFP wire update: " * 3 + "قال لافروف. " + "Copyright 2025 news wire. " * 3),
+}
+
+
+@pytest.mark.parametrize("name", list(ENCODED))
+def test_cli_encodings_decode_to_the_right_text(tmp_path: Path, name: str) -> None:
+    data, text = ENCODED[name]
+    p, d = analyse_file(tmp_path, name, data)
+    if d is not None:  # a clear exit-2 error is acceptable; a wrong decoding is not
+        assert not offset_errors(d, text), (d["source"], offset_errors(d, text)[:3])
+        assert d["text_sha256"] == khabar.Document(text=text).text_sha256, f"decoded as {d['source']['encoding']}"
+
+
+@pytest.mark.parametrize("name,data", [
+    ("utf16le-nobom.txt", (A + Q).encode("utf-16-le")),
+    ("utf16be-nobom.txt", (A + Q).encode("utf-16-be")),
+])
+def test_cli_utf16_without_bom_is_read_or_clearly_refused(tmp_path: Path, name: str, data: bytes) -> None:
+    p, d = analyse_file(tmp_path, name, data)
+    if d is not None:
+        assert not offset_errors(d, A + Q)
+
+
+def test_cli_invalid_utf8_bytes_keep_the_utf8_text(tmp_path: Path) -> None:
+    data = A.encode() + b"\xff\xfe\xc0\x80" + Q.encode()
+    p, d = analyse_file(tmp_path, "bad-utf8.txt", data)
+    assert d is not None
+    text = data.decode("utf-8", "replace")
+    assert d["source"]["encoding"].replace("_", "-").startswith("utf-8"), d["source"]
+    assert not offset_errors(d, text)
+    assert d["warnings"], "undecodable bytes were replaced without a warning"
+
+
+def test_cli_one_stray_byte_does_not_turn_utf8_into_mojibake(tmp_path: Path) -> None:
+    data = (A * 5).encode() + b"\xe1" + (Q * 5).encode()
+    p, d = analyse_file(tmp_path, "stray.txt", data)
+    assert d is not None
+    assert any("لافروف" in e["text"] for e in d["entities"]), f"decoded as {d['source']['encoding']}"
+
+
+def test_cli_empty_file(tmp_path: Path) -> None:
+    p, d = analyse_file(tmp_path, "empty.txt", b"")
+    assert d is not None and d["entities"] == [] and d["sentences"] == []
+    assert b"warning" in p.stderr
+
+
+def test_cli_html_inputs(tmp_path: Path) -> None:
+    broken = ("<html><body><p>" + A + "<div><p>" + Q + "<b>").encode()
+    p, d = analyse_file(tmp_path, "broken.html", broken)
+    assert d is not None and any("لافروف" in e["text"] for e in d["entities"])
+    meta = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+            "<title>خبر</title></head><body><article><p>" + A + "</p><p>" + Q + "</p></article></body></html>")
+    p, d = analyse_file(tmp_path, "cp1256.html", meta.encode("cp1256"))
+    assert d is not None and any("لافروف" in e["text"] for e in d["entities"])
+
+
+def test_cli_html_with_only_scripts(tmp_path: Path) -> None:
+    page = b"<html><head><script>var x = 'Lavrov';</script></head><body><script>alert(1)</script></body></html>"
+    p, d = analyse_file(tmp_path, "scripts.html", page)
+    assert d is not None and d["entities"] == [] and d["noise"] == []
+
+
+def test_cli_xml_feed_markup_is_not_analysed_as_text(tmp_path: Path) -> None:
+    feed = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>أخبار</title><item>'
+            "<title>خبر</title><description>" + A + "</description></item></channel></rss>").encode()
+    p, d = analyse_file(tmp_path, "feed.xml", feed)
+    assert d is not None
+    leaked = [r["text"] for r in d["noise"] + d["entities"] if r["text"] in ("rss version", "channel", "description",
+                                                                              "xml version", "item", "title")]
+    assert not leaked, f"XML markup analysed as article text: {leaked}"
+
+
+@pytest.mark.parametrize("name,data", [
+    ("binary.bin", bytes(range(256)) * 40),
+    ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(1000)),
+])
+def test_cli_binary_file_is_a_clear_error(tmp_path: Path, name: str, data: bytes) -> None:
+    f = tmp_path / name
+    f.write_bytes(data)
+    p = cli(["analyze", str(f)])
+    assert_clean_exit(p)
+    assert p.returncode == 2
+
+
+@pytest.mark.parametrize("path", ["DIR", "MISSING", ""])
+def test_cli_bad_paths_are_clear_errors(tmp_path: Path, path: str) -> None:
+    arg = {"DIR": str(tmp_path), "MISSING": str(tmp_path / "nope.txt"), "": ""}[path]
+    p = cli(["analyze", arg])
+    assert_clean_exit(p)
+    assert p.returncode == 2
+    if path == "":
+        assert b"directory" not in p.stderr, "an empty path is reported as a directory"
+
+
+@pytest.mark.parametrize("bad", ["2025-02-30", "tomorrow", "2025-02-18garbage"])
+def test_cli_bad_date_is_a_clear_error(tmp_path: Path, bad: str) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(A, encoding="utf-8")
+    p = cli(["analyze", str(f), "--date", bad])
+    assert_clean_exit(p)
+    assert p.returncode == 2
+
+
+def test_cli_stdin_binary_is_a_clear_error() -> None:
+    p = cli(["analyze", "-"], stdin=bytes(range(256)) * 20)
+    assert_clean_exit(p)
+    assert p.returncode == 2
+
+
+def test_cli_stdin_closed_is_a_clear_error() -> None:
+    p = cli(["analyze", "-"], close_stdin=True)
+    assert_clean_exit(p)
+    assert p.returncode == 2
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_cli_endless_input_is_refused_without_reading_it_all() -> None:
+    # An endless device must hit the reader's byte limit, not read until memory runs out (capped at 2 GiB here).
+    p = cli(["analyze", "/dev/zero"], mem_limit=2 * 1024 ** 3, timeout=60)
+    assert_clean_exit(p)
+    assert p.returncode == 2
+
+
+def test_cli_pretty_output_with_rich_markup_in_the_article(tmp_path: Path) -> None:
+    # Square brackets are ordinary text in an article; the pretty tables must not read them as rich markup.
+    f = tmp_path / "brackets.txt"
+    f.write_text("وقال المتحدث باسم الحكومة: «لن نقبل [/] أي [bold]شروط[/bold] مسبقة» في القاهرة أمس.\n"
+                 "وقال لافروف إن Kyiv [/y] and Key Allies وافقوا.\n", encoding="utf-8")
+    p = cli(["analyze", str(f), "--date", DATE])
+    assert_clean_exit(p)
+    assert p.returncode == 0 and "[/]" in p.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("args", [["analyze", "[/]"], ["analyze", "-", "--date", "[/]"]])
+def test_cli_error_message_with_brackets(args: list[str]) -> None:
+    p = cli(args, stdin=A.encode())
+    assert_clean_exit(p)
+    assert p.returncode == 2 and b"[/]" in p.stderr
+
+
+def test_cli_pretty_output_does_not_pass_terminal_escapes_through(tmp_path: Path) -> None:
+    # An article is untrusted: ESC sequences in it (colour, OSC window title) must not reach the terminal raw.
+    f = tmp_path / "escapes.txt"
+    f.write_text("وقال لافروف: «نعم \x1b[31mRED\x1b]0;pwned\x07 لا» في القاهرة أمس.\n", encoding="utf-8")
+    p = cli(["analyze", str(f), "--date", DATE])  # stdout is a pipe: rich adds no colour codes of its own
+    assert_clean_exit(p)
+    assert b"\x1b" not in p.stdout
