@@ -80,3 +80,18 @@ def test_features_are_deterministic_and_clitic_aware():
     assert "st=قاهره" in f1[0] and "pu=1" in f1[0]
     assert "sh=LCAP" in f1[2]
     assert "قاهره" in stems("وبالقاهره")
+
+
+def test_subtypes_and_latin_place_names():
+    from khabar.ner.tagger import SUB_MODEL
+
+    doc = _tag("وصل وزير الخارجية إلى Moscow قادما من الأردن بعد لقاء مع الرئيس الفرنسي إيمانويل ماكرون.")
+    by_text = {e.text: e for e in doc.entities}
+    assert "Moscow" in by_text and by_text["Moscow"].label == "GPE"
+    assert by_text["الأردن"].label == "GPE"
+    if SUB_MODEL.is_file():
+        assert by_text["الأردن"].subtype == "Nation"
+        per = [e for e in doc.entities if e.label == "PER"]
+        assert per and all(e.subtype in {"Politician", "Other_PER", "Athlete", "Artist", "Religious_PER",
+                                         "Scientist", "Businessperson", "Lawyer", "Engineer", "Police", "Group"}
+                           for e in per)

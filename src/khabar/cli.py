@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="khabar: facts from Arabic news, offline.")
 train_app = typer.Typer(no_args_is_help=True, help="Train a model from ../shared/data.")
@@ -39,17 +41,36 @@ class EvalFormat(str, Enum):
     json = "json"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(s: object) -> str:
+    """Text safe for the terminal: control characters (ESC sequences included) dropped, newlines as spaces."""
+    return _CONTROL.sub("", str(s)).replace("\n", " ").replace("\r", " ")
+
+
 def fail(msg: str, code: int = 2) -> None:
     """Print one error line on stderr and exit with ``code``."""
-    err.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", clean(msg)), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-def rtl(s: str | None) -> str:
-    """Wrap Arabic text in Unicode right-to-left isolates (U+2067 … U+2069) so bidi terminals order it right."""
+def warn(msg: str) -> None:
+    """Print one warning line on stderr (no markup interpretation)."""
+    err.print(Text("warning: " + clean(msg)), highlight=False, soft_wrap=True)
+
+
+def rtl(s: str | None) -> Text:
+    """Arabic text wrapped in Unicode right-to-left isolates (U+2067 … U+2069), so bidi terminals order it
+    right; returned as a rich ``Text`` (never parsed as markup), control characters removed."""
     if not s:
-        return ""
-    return "\u2067" + s + "\u2069"
+        return Text("")
+    return Text("\u2067" + clean(s) + "\u2069")
+
+
+def plain(s: object) -> Text:
+    """A table cell that rich never interprets as markup."""
+    return Text(clean(s) if s is not None else "")
 
 
 def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
@@ -77,7 +98,7 @@ def analyze(
     except (ReadError, KhabarInputError) as exc:
         fail(str(exc))
     if not art.text.strip():
-        err.print("warning: the input is empty; nothing to analyse", highlight=False)
+        warn("the input is empty; nothing to analyse")
     doc = run_analyze(art.text, pub)
     doc.warnings[:0] = art.warnings
     d = doc.to_dict()
@@ -89,13 +110,13 @@ def analyze(
     else:
         print_pretty(d)
     for w in doc.warnings:
-        err.print(f"warning: {w}", highlight=False)
+        warn(w)
 
 
 def _actor(a: dict | None) -> str:
     if not a:
         return "?"
-    name = a.get("english") or rtl(a.get("text")) or "?"
+    name = a.get("english") or ("\u2067" + a["text"] + "\u2069" if a.get("text") else "?")
     code = a.get("actor_code") or a.get("country")
     return f"{name} ({code})" if code else name
 
@@ -103,7 +124,7 @@ def _actor(a: dict | None) -> str:
 def print_pretty(d: dict) -> None:
     """Render the JSON contract as rich tables; Arabic cells are wrapped in RTL isolates."""
     out = Console()
-    out.print(f"[bold]khabar[/] — {len(d['sentences'])} sentences, pub_date {d.get('pub_date') or 'unknown'}")
+    out.print(Text.assemble(("khabar", "bold"), f" — {len(d['sentences'])} sentences, pub_date {d.get('pub_date') or 'unknown'}"))
     t = Table(title="Entities", show_lines=False)
     for c in ("text", "label", "english", "country", "actor"):
         t.add_column(c)
@@ -113,8 +134,8 @@ def print_pretty(d: dict) -> None:
         if key in seen:
             continue
         seen.add(key)
-        t.add_row(rtl(e["text"]), e["label"] + (f"/{e['subtype']}" if e.get("subtype") else ""),
-                  e.get("english") or "", e.get("country") or "", e.get("actor_code") or "")
+        t.add_row(rtl(e["text"]), plain(e["label"] + (f"/{e['subtype']}" if e.get("subtype") else "")),
+                  plain(e.get("english")), plain(e.get("country")), plain(e.get("actor_code")))
     out.print(t)
     t = Table(title="Events")
     for c in ("event", "trigger", "where", "when", "modality"):
@@ -123,27 +144,28 @@ def print_pretty(d: dict) -> None:
         head = f"{_actor(ev.get('source'))} — {ev['type']}{'/' + ev['mode'] if ev.get('mode') else ''} [{ev.get('cameo') or ''}] → {_actor(ev.get('target'))}"
         loc = ev.get("location") or {}
         date = (ev.get("date") or {}).get("value") or ""
-        t.add_row(head, rtl(ev["trigger"]["text"]), loc.get("english") or "", date, ev.get("modality", ""))
+        t.add_row(plain(head), rtl(ev["trigger"]["text"]), plain(loc.get("english")), plain(date),
+                  plain(ev.get("modality", "")))
     out.print(t)
     t = Table(title="Quotes")
     for c in ("speaker", "cue", "kind", "quote"):
         t.add_column(c)
     for q in d["quotes"]:
         sp = (q.get("speaker") or {}).get("english") or "?"
-        t.add_row(sp, rtl((q.get("cue") or {}).get("text")), q["kind"], rtl(q["text"][:120]))
+        t.add_row(plain(sp), rtl((q.get("cue") or {}).get("text")), plain(q["kind"]), rtl(q["text"][:120]))
     out.print(t)
     t = Table(title="Dates")
     for c in ("text", "type", "value", "anchor"):
         t.add_column(c)
     for x in d["timexes"]:
-        t.add_row(rtl(x["text"]), x["type"], str(x.get("value")) + (" ~" if x.get("approximate") else ""),
-                  x.get("anchor") or "")
+        t.add_row(rtl(x["text"]), plain(x["type"]), plain(str(x.get("value")) + (" ~" if x.get("approximate") else "")),
+                  plain(x.get("anchor")))
     out.print(t)
     t = Table(title="Noise")
     for c in ("text", "kind", "detail"):
         t.add_column(c)
     for n in d["noise"]:
-        t.add_row(rtl(n["text"]), n["kind"], rtl(n.get("detail")))
+        t.add_row(rtl(n["text"]), plain(n["kind"]), rtl(n.get("detail")))
     out.print(t)
 
 
@@ -428,7 +450,10 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
-        err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        try:
+            err.print(Text(f"error: {type(exc).__name__}: {clean(exc)}"), highlight=False)
+        except Exception:  # noqa: BLE001 - stderr itself is broken
+            pass
         sys.exit(1)
 
 

@@ -190,7 +190,7 @@ class Document:
     @property
     def text_sha256(self) -> str:
         """Hex SHA-256 of the UTF-8 encoded text (the default document id)."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence containing character ``offset`` (-1 if none)."""

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import itertools
+import re
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass
@@ -45,14 +47,25 @@ class KhabarInputError(ValueError):
 
 
 def check_date(pub_date: str | None) -> str | None:
-    """Validate ``pub_date`` (``YYYY-MM-DD`` or None/empty) and return it normalised; raise KhabarInputError."""
+    """Validate ``pub_date`` and return it as ``YYYY-MM-DD`` (None for None/empty); raise KhabarInputError.
+
+    Accepts ``YYYY-MM-DD`` or a full ISO 8601 date-time (``2018-02-18T17:21:49+00:00``: its date is kept);
+    anything else (trailing text, impossible days, other formats) is refused.
+    """
     if pub_date is None or str(pub_date).strip() == "":
         return None
-    s = str(pub_date).strip()[:10]
+    s = str(pub_date).strip()
     try:
-        return _dt.date.fromisoformat(s).isoformat()
+        if len(s) == 10:
+            return _dt.date.fromisoformat(s).isoformat()
+        if len(s) > 10 and s[10] in "T ":
+            return _dt.datetime.fromisoformat(s.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
-        raise KhabarInputError(f"invalid publication date {pub_date!r}: expected YYYY-MM-DD") from None
+        pass
+    raise KhabarInputError(f"invalid publication date {pub_date!r}: expected YYYY-MM-DD")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _STAGE_FUNCS: list[tuple[str, Callable[[Document], Document]]] | None = None
@@ -174,41 +187,50 @@ def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
-    doc = Document(text=text, pub_date=check_date(pub_date), doc_id=doc_id)
+    date = check_date(pub_date)
+    warnings = []
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)  # same length: offsets stay valid
+        warnings.append("lone surrogate code points replaced by U+FFFD")
+    doc = Document(text=text, pub_date=date, doc_id=doc_id, warnings=warnings)
     return run(doc)
 
 
-def _worker(args: tuple[str, str | None]) -> Document:
+def _worker(args: tuple[Any, Any]) -> Document:
     text, date = args
     try:
         return analyze(text, date)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
         d = Document(text=text if isinstance(text, str) else "", pub_date=None)
         d.warnings.append(f"failed: {type(exc).__name__}: {exc}")
         return d
 
 
-def pipe(texts: Iterable[str], pub_dates: Iterable[str | None] | None = None, n_process: int = 1,
+def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | None = None, n_process: int = 1,
          chunksize: int = 4) -> Iterator[Document]:
     """Analyse many texts, loading models once per process; yields one Document per input, in input order.
 
-    Input: an iterable of str; ``pub_dates`` an iterable of the same length (or None). ``n_process`` > 1 uses a
-    process pool (each worker loads the models once). A text that fails yields a Document with a warning, so
-    the output always has exactly one Document per input.
+    Input: an iterable of str (a single str is one text; decode bytes first with
+    :func:`khabar.io.readers.decode`); ``pub_dates`` an iterable
+    of ``YYYY-MM-DD`` (or None), a single date string for all texts, or None. When ``pub_dates`` is shorter than
+    ``texts`` the remaining texts get no date (never dropped). ``n_process`` > 1 uses a process pool (each worker
+    loads the models once). An input that fails (bad date, not text) yields a Document with a ``failed: …``
+    warning, so the output always has exactly one Document per input.
     """
-    texts = list(texts) if n_process > 1 else texts
-    dates: Iterable[str | None]
-    if pub_dates is None:
-        import itertools
-        dates = itertools.repeat(None)
+    if isinstance(texts, (str, bytes)):
+        texts = [texts]
+    if pub_dates is None or isinstance(pub_dates, str):
+        dates: Iterable[Any] = itertools.repeat(pub_dates)
     else:
-        dates = pub_dates
+        dates = itertools.chain(pub_dates, itertools.repeat(None))
     pairs = zip(texts, dates)
+    n_process = max(1, int(n_process))
     if n_process <= 1:
         for pair in pairs:
             yield _worker(pair)
         return
     import multiprocessing as mp
-    ctx = mp.get_context("fork") if hasattr(mp, "get_context") else mp
+
+    ctx = mp.get_context("fork")
     with ctx.Pool(n_process) as pool:
         yield from pool.imap(_worker, pairs, chunksize=chunksize)

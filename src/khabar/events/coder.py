@@ -30,6 +30,8 @@ Cost is linear in the text length (dictionary lookups per token; windows of boun
 """
 from __future__ import annotations
 
+import bisect
+
 import logging
 from dataclasses import dataclass, field
 
@@ -514,11 +516,13 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
     if ents:
         # no trigger inside a name (فيصل ≠ ف + يصل)
         blocked = [False] * len(toks)
+        starts = [t.start for t in toks]
         for e in ents:
             if (e.label or "").upper() in ("PER", "GPE", "LOC"):
-                for i, t in enumerate(toks):
-                    if t.start >= e.start and t.end <= e.end:
-                        blocked[i] = True
+                i = bisect.bisect_left(starts, e.start)
+                while i < len(toks) and toks[i].end <= e.end:
+                    blocked[i] = True
+                    i += 1
     trigs = _find_triggers(toks, res, blocked)
     # requests and governed actions: دعا إلى وقف …, وافق على بدء مفاوضات
     for k, t in enumerate(trigs):

@@ -47,25 +47,61 @@ def _looks_binary(data: bytes) -> bool:
     return ctrl > 0.05 * max(1, len(sample))
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes to (text, encoding name). Raises ReadError for binary or undecodable data."""
+_ARABIC_RUN = re.compile(r"[\u0621-\u064a]{3,}")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text of BOM-less UTF-16 (many NUL bytes on one side of each pair), else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+        if zeros.count(0) > 0.3 * len(zeros):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode bytes to ``(text, encoding name, warnings)``. Raises ReadError for binary or undecodable data.
+
+    Order: BOMs (UTF-8, UTF-32, UTF-16); BOM-less UTF-16; strict UTF-8; UTF-8 with a few bad bytes (replaced
+    by U+FFFD, with a warning); Windows-1256 when it yields runs of Arabic letters; Windows-1252 for Latin
+    text; last charset-normalizer's guess.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return data.decode("utf-32"), "utf-32", []
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"bad UTF-32 data: {exc.reason}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError as exc:
             raise ReadError(f"bad UTF-16 data: {exc.reason}") from None
+    u16 = _utf16_without_bom(data)
+    if u16 is not None and not _looks_binary(u16.encode("utf-8")):
+        return u16, "utf-16", ["UTF-16 without a byte-order mark"]
     if _looks_binary(data):
         raise ReadError("input looks binary (control bytes), not a text or HTML article")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    loose = data.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd")
+    if bad <= max(8, len(loose) // 100):
+        return loose, "utf-8", [f"{bad} invalid UTF-8 byte sequence(s) replaced by U+FFFD"]
+    text = data.decode("cp1256", errors="replace")
+    if _arabic_ratio(text) > 0.3 or _ARABIC_RUN.search(text):
+        return text, "cp1256", []
     try:
-        text = data.decode("cp1256")
-        if _arabic_ratio(text) > 0.3:
-            return text, "cp1256"
+        return data.decode("cp1252"), "cp1252", []
     except UnicodeDecodeError:
         pass
     try:
@@ -73,13 +109,13 @@ def decode(data: bytes) -> tuple[str, str]:
 
         best = from_bytes(data).best()
         if best is not None:
-            return str(best), best.encoding
+            return str(best), best.encoding, [f"encoding guessed as {best.encoding}"]
     except Exception:  # noqa: BLE001
         pass
     raise ReadError("cannot decode input: not UTF-8, UTF-16 or Windows-1256 text")
 
 
-_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
+_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<\?xml|<rss|<feed)", re.I)
 
 
 def extract_html(html: str) -> tuple[str, str | None, str | None]:
@@ -107,25 +143,35 @@ def read_bytes(data: bytes, name: str = "<input>") -> Article:
     """Decode and, for HTML, extract an article from raw bytes. Raises ReadError."""
     if len(data) > MAX_BYTES:
         raise ReadError(f"{name}: {len(data)} bytes is over the {MAX_BYTES}-byte limit")
-    text, enc = decode(data)
-    if _HTML.match(text[:2000]) or (name.lower().endswith((".html", ".htm")) and "<" in text):
+    text, enc, warns = decode(data)
+    if _HTML.match(text[:2000]) or (name.lower().endswith((".html", ".htm", ".xml")) and "<" in text):
         body, title, date = extract_html(text)
-        return Article(body, enc, "html", title, date)
-    return Article(text, enc)
+        return Article(body, enc, "html", title, date, warns)
+    return Article(text, enc, warnings=warns)
 
 
 def read_text(path: str) -> Article:
     """Read an article from ``path`` (``-`` = standard input). Raises ReadError with a one-line reason."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        if sys.stdin is None or getattr(sys.stdin, "buffer", None) is None:
+            raise ReadError("no standard input to read from")
+        try:
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise ReadError(f"cannot read standard input: {exc}") from None
         return read_bytes(data, "<stdin>")
+    if not path or not path.strip():
+        raise ReadError("empty path")
     p = Path(path)
     if not p.exists():
         raise ReadError(f"no such file: {path}")
     if p.is_dir():
         raise ReadError(f"{path} is a directory (use 'khabar ingest' for folders)")
+    if p.is_file() and p.stat().st_size > MAX_BYTES:
+        raise ReadError(f"{path}: {p.stat().st_size} bytes is over the {MAX_BYTES}-byte limit")
     try:
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ReadError(f"cannot read {path}: {exc.strerror}") from None
     return read_bytes(data, p.name)

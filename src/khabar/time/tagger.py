@@ -201,7 +201,7 @@ def _add_months(d: dt.date, n: int) -> dt.date:
 
 def _week(d: dt.date) -> str:
     y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
+    return f"{y:04d}-W{w:02d}"
 
 
 def _shift(pub: dt.date, n: float, unit: str, sign: int) -> str | None:
