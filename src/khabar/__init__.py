@@ -6,7 +6,7 @@ Public API:
     Document (see khabar.document)
 """
 from khabar.document import Document
-from khabar.pipeline import analyze, pipe
+from khabar.pipeline import KhabarInputError, analyze, pipe
 
-__all__ = ["analyze", "pipe", "Document"]
+__all__ = ["analyze", "pipe", "Document", "KhabarInputError"]
 __version__ = "0.1.0"

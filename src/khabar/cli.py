@@ -76,9 +76,11 @@ def plain(s: object) -> Text:
 def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
     try:
         mod = importlib.import_module(module)
-    except ImportError as exc:
-        fail(f"{module} is not available: {exc}")
-    return getattr(mod, func)(*args, **kwargs)
+        return getattr(mod, func)(*args, **kwargs)
+    except ModuleNotFoundError as exc:
+        fail(f"missing package {exc.name!r}: training and building need pip install -e '.[train]'")
+    except FileNotFoundError as exc:
+        fail(f"missing input: {exc}")
 
 
 # --------------------------------------------------------------------------- analyze
@@ -99,6 +101,12 @@ def analyze(
         fail(str(exc))
     if not art.text.strip():
         warn("the input is empty; nothing to analyse")
+    if pub is None and art.date:
+        try:
+            pub = check_date(art.date)
+            art.warnings.append(f"publication date {pub} taken from the HTML page's metadata")
+        except KhabarInputError:
+            pass
     doc = run_analyze(art.text, pub)
     doc.warnings[:0] = art.warnings
     d = doc.to_dict()
@@ -220,7 +228,7 @@ def train_translit(out: Optional[Path] = typer.Option(None, help="Output path.")
 
 @train_app.command("events")
 def train_events(out: Optional[Path] = typer.Option(None, help="Output path (default: the shipped gate model).")) -> None:
-    """Train the ASSAULT/PROTEST sentence filter on arabic_event_gsr (needs scikit-learn: pip install '.[train]')."""
+    """Train the ASSAULT/PROTEST sentence filter on arabic_event_gsr (needs: pip install -e '.[train]')."""
     res = _call("khabar.events.gate", "train", _shared(), out)
     Console().print({k: v for k, v in res.items() if k in ("cv", "thresholds")} if isinstance(res, dict) else res)
 
@@ -378,12 +386,20 @@ def _print_rows(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, Any
                 w.writerow([";".join(map(str, v)) if isinstance(v, list) else ("" if v is None else plain(v))
                             for v in r.values()])
         return
+    from rich.text import Text
+
     t = Table(title=f"{title} ({len(rows)})")
-    for h, _ in columns:
-        t.add_column(h)
+    for i, (h, _) in enumerate(columns):
+        t.add_column(h, no_wrap=i == 0)
     for r in rows:
-        t.add_row(*[str(fn(r) if fn(r) is not None else "") for _, fn in columns])
+        cells = [fn(r) for _, fn in columns]
+        t.add_row(*[c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in cells])
     Console().print(t)
+
+
+def _iso(s: str | None) -> str:
+    """Arabic text inside right-to-left isolates (U+2067 … U+2069), as a plain str."""
+    return f"\u2067{s}\u2069" if s else ""
 
 
 def _who(r: dict, p: str) -> str:
@@ -414,8 +430,7 @@ def events_cmd(
         ("day", lambda r: r["day"]), ("event", lambda r: f"{_who(r, 'source')} — {r['type']}"
                                                           f"{'/' + r['mode'] if r.get('mode') else ''} → {_who(r, 'target')}"),
         ("cameo", lambda r: r.get("cameo")), ("where", lambda r: r.get("location_english") or r.get("location_country")),
-        ("mentions", lambda r: r["n_mentions"]), ("articles", lambda r: r["n_articles"]),
-        ("sources", lambda r: r["n_sources"]), ("id", lambda r: r["event_key"])], "Events")
+        ("mentions", lambda r: r["n_mentions"]), ("articles", lambda r: r["n_articles"])], "Events")
 
 
 @app.command("entities")
@@ -434,10 +449,10 @@ def entities_cmd(
     except store.StoreError as exc:
         fail(str(exc))
     _print_rows(rows, fmt, [
-        ("entity", lambda r: r.get("english") or rtl((r.get("surfaces") or [""])[0])), ("label", lambda r: r["label"]),
+        ("entity", lambda r: r.get("english") or _iso(r.get("surface"))), ("label", lambda r: r["label"]),
         ("country", lambda r: r.get("country")), ("actor", lambda r: r.get("actor_code")),
-        ("kb_id", lambda r: r.get("kb_id")), ("docs", lambda r: r["n_docs"]), ("mentions", lambda r: r["n_mentions"]),
-        ("surfaces", lambda r: " | ".join(rtl(s) for s in (r.get("surfaces") or [])[:3]))], "Entities")
+        ("docs", lambda r: r["n_docs"]), ("mentions", lambda r: r["n_mentions"]),
+        ("arabic", lambda r: _iso(r.get("surface")))], "Entities")
 
 
 def main() -> None:

@@ -214,6 +214,7 @@ class Document:
             "text_sha256": self.text_sha256,
             "doc_id": self.doc_id or self.text_sha256,
             "pub_date": self.pub_date,
+            "text": self.text,
             "sentences": [{"start": s.start, "end": s.end} for s in self.sentences],
             "entities": [asdict(e) for e in self.entities],
             "timexes": [asdict(t) for t in self.timexes],

@@ -55,6 +55,11 @@ def check_date(pub_date: str | None) -> str | None:
     if pub_date is None or str(pub_date).strip() == "":
         return None
     s = str(pub_date).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        try:
+            return _dt.date.fromisoformat(s).isoformat()
+        except ValueError:
+            raise KhabarInputError(f"invalid publication date {pub_date!r}: no such day") from None
     try:
         if len(s) == 10:
             return _dt.date.fromisoformat(s).isoformat()

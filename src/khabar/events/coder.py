@@ -125,6 +125,7 @@ class _Trig:
     convener: "_Trig | None" = None
     governed: bool = False
     drop: bool = False
+    topic: bool = False
     modality: str = "asserted"
     sources: list[_Mention] = field(default_factory=list)
     targets: list[_Mention] = field(default_factory=list)
@@ -148,6 +149,7 @@ def code_events(doc: Document) -> Document:
         raw: list[Event] = []
         anaphoric: list[bool] = []
         ents = sorted(doc.entities, key=lambda e: e.start)
+        ctx: dict = {}  # carries the last two named parties across sentences (dual anaphora: الجانبان)
         ei = 0
         tx = sorted(doc.timexes, key=lambda t: t.start)
         ti = 0
@@ -165,7 +167,7 @@ def code_events(doc: Document) -> Document:
             tj = ti
             while tj < len(tx) and tx[tj].start < sent.end:
                 tj += 1
-            for ev, ana in _code_sentence(doc, si, toks, ents[ei:ej], tx[ti:tj], res, kb):
+            for ev, ana in _code_sentence(doc, si, toks, ents[ei:ej], tx[ti:tj], res, kb, ctx):
                 raw.append(ev)
                 anaphoric.append(ana)
         doc.events.extend(_merge(raw, anaphoric))
@@ -183,7 +185,7 @@ def _find_triggers(toks: list[Token], res: Resources, blocked: list[bool] | None
     i = 0
     n = len(toks)
     while i < n:
-        if used[i]:
+        if used[i] or res.match("not_trigger", toks, i):
             i += 1
             continue
         best: tuple[int, int, TrigEntry] | None = None
@@ -209,7 +211,7 @@ def _find_triggers(toks: list[Token], res: Resources, blocked: list[bool] | None
     # UniversalPetrarch verb + noun patterns, on tokens no hand trigger used
     if res.up_verbs:
         for i in range(n):
-            if used[i]:
+            if used[i] or res.match("not_trigger", toks, i):
                 continue
             hit = None
             if toks[i].norm.startswith("ال") or len(toks[i].norm) < 3:
@@ -315,6 +317,9 @@ def _marker_before(doc: Document, toks: list[Token], a: int, ent_start: int, res
                     return r, conj
         if prev.startswith("و") and len(prev) == 1:
             conj = True
+        # "في العاصمة الأردنية عمان": a place noun (+ adjective) between في and the name
+        if a > 2 and res.roles.get(strip_clitics(p2)[-1]) == "location" and prev.endswith(("ي", "يه")):
+            return "location", conj
     return None, conj
 
 
@@ -328,7 +333,16 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
         a, b = span
         if any(taken[a:b]):
             continue
+        if not e.kb_id and b - a > 1 and e.link == "role":
+            e = _truncate_generic(doc, toks, a, b, e, kb)
+            if e is None:
+                continue
+            b = _tok_index(toks, e.start, e.end)[1]
         marker, conj = _marker_before(doc, toks, a, e.start, res)
+        if marker == "location" and _topic_place(doc, toks, a, e.start, res):
+            marker = "topic"  # الأوضاع في غزة: the topic of the clause, not where it happens
+        if _reporter(toks, a, res):
+            marker = "reporter"
         label = (e.label or "").upper()
         place = None
         is_place = False
@@ -379,7 +393,9 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
             while j < lim and not taken[j]:
                 nj = toks[j].norm
                 if any(ch.isdigit() for ch in nj) or any(x in res.agents for x in strip_clitics(nj)[:3]) \
-                        or strip_clitics(nj)[-1] in _NUMBER_WORDS:
+                        or strip_clitics(nj)[-1] in _NUMBER_WORDS or nj in _PREP_WORDS \
+                        or (nj.startswith(("بال", "لل", "فال")) and not _demonym(kb, toks[j].text)):
+                    # "شخصا في غارات إسرائيلية": the adjective qualifies the attack noun, not the people
                     break  # "مسلحون خمسة جنود باكستانيين": the adjective belongs to the later noun
                 c = _demonym(kb, toks[j].text)
                 if c:
@@ -395,6 +411,8 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
                     break
                 j += 1
             marker, conj = _marker_before(doc, toks, i, toks[i].start, res)
+            if _reporter(toks, i, res):
+                marker = "reporter"
             if countries:
                 last = countries[-1][0]
                 for idx, (j2, c) in enumerate(countries):
@@ -457,6 +475,47 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
     return merged
 
 
+_PREP_WORDS = {"في", "على", "علي", "من", "الى", "الي", "عن", "مع", "ضد"}
+
+
+def _truncate_generic(doc: Document, toks: list[Token], a: int, b: int, e: Entity, kb) -> Entity | None:
+    """A generic (unlinked) entity span that runs over a preposition ("شخصا في غارات إسرائيلية") is cut before it:
+    the actor is the head noun phrase; its country is kept only when a nationality word is inside the kept part.
+    Returns a new Entity (the document's record is not changed), or ``e`` unchanged."""
+    cut = None
+    for j in range(a + 1, b):
+        w = toks[j].norm
+        if w in _PREP_WORDS or (w.startswith(("بال", "لل", "فال")) and j > a):
+            cut = j
+            break
+    if cut is None:
+        return e
+    end = toks[cut - 1].end
+    country = None
+    for j in range(a, cut):
+        country = _demonym(kb, toks[j].text) or country
+    code = e.actor_code
+    if code and e.country and code.startswith(e.country) and country is None:
+        code = code[len(e.country):] or None
+    return Entity(e.start, end, doc.text[e.start:end], e.label, english=None if e.english == e.text else e.english,
+                  country=country, actor_code=code, kb_id=None, link=e.link)
+
+
+def _topic_place(doc: Document, toks: list[Token], a: int, ent_start: int, res: Resources) -> bool:
+    """True when the place at token ``a`` follows "في" that hangs on a topic noun (الأوضاع في، الحرب في)."""
+    if ent_start > toks[a].start:
+        j = a - 1  # في is a clitic inside the token (rare) or the place is "بغزة"
+    else:
+        j = a - 2 if a > 0 and toks[a - 1].norm in ("في", "ب") else a - 1
+    return j >= 0 and bool(res.match("topic_noun", toks, j))
+
+
+def _reporter(toks: list[Token], a: int, res: Resources) -> bool:
+    """True when the mention at token ``a`` is (or is introduced by) a news outlet / correspondent."""
+    return bool(res.match("reporter", toks, a) or (a > 0 and res.match("reporter", toks, a - 1))
+                or (a > 1 and res.match("reporter", toks, a - 2) and toks[a - 1].norm.startswith("ال")))
+
+
 # ------------------------------------------------------------------------------------------------ sentence
 def _bounded(toks: list[Token], i: int, step: int, limit: int, stop_comma: bool) -> int:
     """Last index reachable from ``i`` in direction ``step`` within ``limit`` tokens, stopping at boundaries."""
@@ -491,11 +550,18 @@ def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
         t = toks[j]
         if t.text in _STRONG_BOUND:
             break
-        for c in strip_clitics(t.norm)[:2]:
+        cs = strip_clitics(t.norm)[:2]
+        if len(t.norm) >= 3 and t.norm[0] in "وف" and t.norm[1:] not in cs:
+            cs = cs + [t.norm[1:]]  # short words keep their conjunction in strip_clitics (ومن المقرر)
+        for c in cs:
             for words, mod, scope in res.modality.get(c, ()):
                 if trig.a - j > scope or mod == "requested":
                     continue
                 if all(j + q < len(toks) and toks[j + q].norm == w for q, w in enumerate(words[1:], 1)):
+                    k = j + len(words)
+                    if (mod == "negated" and scope <= 5 and k < trig.a and not res.match("light_verb", toks, k)):
+                        # "لم تنه الاحتجاجات": the negation governs the verb right after it, not a later noun
+                        continue
                     found.add(mod)
         j -= 1
     for mod in ("conditional", "negated", "future"):
@@ -550,12 +616,58 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                     break
                 u.governed = True
     for t in trigs:
+        if not t.drop and _not_an_event(toks, t, res):
+            t.drop = True
+            t.topic = True
         t.modality = _modality(toks, t, res)
     return trigs
 
 
+def _nominal(toks: list[Token], t: _Trig) -> bool:
+    """True for an event noun or a verbal noun (definite or with the purpose lam: لترحيل، بتهجير)."""
+    if t.entry.pos == "n" or t.definite:
+        return True
+    w = toks[t.a].norm
+    return len(w) > 3 and w[0] in "لب" and not t.entry.words[0].startswith(w[0])
+
+
+def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
+    """Context filters (``events_filters.tsv``): a trigger that is a time noun (فجر اليوم، عند الفجر), a reference
+    after a time preposition (منذ اندلاع), the topic/object of a plan, attempt, rejection or discussion (خطة
+    لترحيل، بحث تثبيت وقف إطلاق النار), or an ASSAULT word in an accident report (تحطم طائرة) is not an event."""
+    a = t.a
+    # time homographs: فجر (dawn) followed by a time word, preceded by a time preposition, or definite (الفجر)
+    if t.b - t.a == 1 and res.match("homograph_time", toks, a):
+        if res.match("time_word", toks, t.b) or toks[a].norm.startswith(("ال", "وال", "بال", "فال")):
+            return True
+        if a > 0 and (res.match("time_prep", toks, a - 1) or (a > 1 and res.match("time_prep", toks, a - 2) == 2)):
+            return True
+    if a > 0 and (res.match("time_prep", toks, a - 1) == 1 or (a > 1 and res.match("time_prep", toks, a - 2) == 2)):
+        return True
+    if _nominal(toks, t):
+        j = a - 1
+        other = 0
+        while j >= 0 and a - j <= 5:
+            x = toks[j].text
+            if x in _STRONG_BOUND or x in _COMMA:
+                break
+            if res.match("topic_frame", toks, j):
+                return True
+            if not res.match("frame_skip", toks, j):
+                other += 1
+                if other > 1:
+                    break
+            j -= 1
+    if t.entry.type == "ASSAULT":
+        lo, hi = _bounded(toks, a, -1, 8, True), _bounded(toks, t.b - 1, 1, 8, True)
+        if any(res.match("accident", toks, j) for j in range(lo, hi + 1) if not t.a <= j < t.b):
+            return True
+    return False
+
+
 def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity], timexes, res: Resources,
-                   kb) -> list[tuple[Event, bool]]:
+                   kb, ctx: dict | None = None) -> list[tuple[Event, bool]]:
+    ctx = {} if ctx is None else ctx
     trigs = sentence_triggers(toks, res, ents)
     if not trigs:
         return []
@@ -572,6 +684,16 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
         if t.drop:
             continue
         _assign_roles(toks, t, trigs, mentions)
+        _dual(toks, t, res, ctx, si)
+        if t.entry.type == "ASSAULT" and not t.sources and _nominal(toks, t):
+            # "مقتل 12 شخصا في غارات إسرائيلية": the attacker is the nationality on the attack noun that follows
+            for u in trigs:
+                if u is not t and u.entry.type == "ASSAULT" and 0 <= u.a - t.b <= 6:
+                    _assign_roles(toks, u, trigs, mentions)
+                    if u.sources:
+                        t.sources = list(u.sources)
+                        t.targets = [m for m in t.targets if m not in u.sources]
+                        break
         if t.convener is not None:
             _assign_roles(toks, t.convener, trigs, mentions)
             t.sources = t.convener.sources
@@ -614,7 +736,27 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
                    location=place, date=date, modality=modality, mentions=[trig_span])
         anaphoric = t.definite and not has_actor
         out.append((ev, anaphoric))
+        named = _dedup([a for a in srcs + tgts if a.kb_id or a.country])
+        if len(named) == 2:
+            ctx["pair"] = (si, [m for m in t.sources + t.targets if any(_same_actor(m.actor, a) for a in named)])
     return out
+
+
+def _dual(toks: list[Token], t: _Trig, res: Resources, ctx: dict, si: int) -> None:
+    """A dual subject (الجانبان، الطرفان، الزعيمان …) right after or before the trigger refers to the two parties of
+    the last event with exactly two named parties, in this or the previous two sentences: they become the
+    trigger's source and target."""
+    pair = ctx.get("pair")
+    if not pair or si - pair[0] > 2:
+        return
+    hit = any(res.match("dual", toks, j) for j in range(t.b, min(len(toks), t.b + 2))) or any(
+        res.match("dual", toks, j) for j in range(max(0, t.a - 2), t.a))
+    if not hit:
+        return
+    ms = pair[1]
+    if len(ms) < 2:
+        return
+    t.sources, t.targets = [ms[0]], [m for m in ms[1:2]]
 
 
 def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list[_Mention]) -> None:
@@ -624,9 +766,10 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     sym = "sym" in e.flags
     lo = _bounded(toks, t.a, -1, _BEFORE_WIN, stop_comma=False)
     hi = _bounded(toks, t.b - 1, 1, _AFTER_WIN, stop_comma=True)
-    # do not take actors across another trigger's clause after us
+    # do not take actors across another trigger's clause after us, nor from the topic of a plan/attempt
+    # ("يرفضان أي محاولة لتهجير الفلسطينيين": the Palestinians are not the target of the rejection)
     for u in trigs:
-        if u.a >= t.b and u is not t and u.a <= hi and u.entry.pos == "v" and u.requested_by is None:
+        if u.a >= t.b and u is not t and u.a <= hi and (u.entry.pos == "v" or u.topic) and u.requested_by is None:
             hi = u.a - 1
             break
     # a bare singular nationality adjective is an actor only right after the trigger (غارة إسرائيلية), not when
@@ -650,6 +793,13 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             unmarked_after.append(m)
     # event nouns: genitive / adjective right after the trigger
     noun = e.pos == "n" or t.definite
+    if not noun and not sources:
+        # SVO: a subject right before the verb, separated only by particles (وكان X قد استقبل Y، X وY يرفضان)
+        svo = _svo_subject(toks, t, before)
+        if svo:
+            (targets if "pass" in e.flags else sources).extend(svo)
+            if "pass" in e.flags:
+                unmarked_after = []
     if unmarked_after:
         first = unmarked_after[0]
         adjacent = first.a - t.b <= 1
@@ -678,7 +828,8 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                     rest = _group(unmarked_after)
                     sources.extend(rest)
                     unmarked_after = [m for m in unmarked_after[1:] if m not in rest]
-                if unmarked_after and "gs" not in e.flags and not sym:
+                if unmarked_after and "gs" not in e.flags and (not sym or not partners):
+                    # transitive symmetric verbs too: "التقى X نظيره Y" → target Y
                     targets.append(unmarked_after[0])
         elif unmarked_after and noun and not t.definite and not sources and "gt" not in e.flags:
             sources.append(unmarked_after[0])
@@ -688,7 +839,8 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         cands = [m for m in before if m.marker in (None, "agent") or (
             m.marker == "speaker" and any(x.norm in _SELF_COMP for x in toks[m.b:t.a]))]
         if cands:
-            pick = next((m for m in reversed(cands) if m.actor.country), cands[-1])
+            pick = next((m for m in reversed(cands) if m.actor.country and m.place is None), None) or next(
+                (m for m in reversed(cands) if m.actor.country), cands[-1])
             idx = cands.index(pick)
             grp = [pick]
             k = idx
@@ -710,7 +862,7 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         # targets marked before a noun trigger are rare; ignore
     if partners:
         if sources:
-            targets = partners + targets
+            targets = targets + partners if e.mode == "visit" else partners + targets
         else:
             sources, targets = partners[:1], partners[1:] + targets
     if sym and not targets and len(sources) >= 2:
@@ -718,8 +870,39 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         countries = [m.actor.country for m in sources]
         if len(set(c for c in countries if c)) >= 2 or all(m.actor.kb_id for m in sources):
             sources, targets = sources[:1], sources[1:]
+    # a city is the place of an event, not its actor: never a source beside a person/organisation, and the object
+    # of a visit ("يزور X واشنطن") is a target
+    cities = [m for m in sources if (m.actor.kb_id or "").startswith("city:")]
+    if cities and (len(cities) < len(sources) or e.mode == "visit"):
+        sources = [m for m in sources if m not in cities]
+        if e.mode == "visit":
+            targets = targets + cities
     t.sources = sources
     t.targets = [m for m in targets if m not in sources]
+
+
+def _svo_subject(toks: list[Token], t: _Trig, before: list[_Mention]) -> list[_Mention]:
+    """The pre-verbal subject of the verb trigger ``t`` (with the mentions co-ordinated before it): the nearest
+    unmarked mention before the verb with only particles (``svo_particle`` in ``events_filters.tsv``) between."""
+    res = resources()
+    cands = [m for m in before if m.marker is None]
+    if not cands:
+        return []
+    m = cands[-1]
+    j = m.b
+    while j < t.a:
+        if toks[j].text in ("\"", "“", "”", "«", "»"):
+            return []
+        n = res.match("svo_particle", toks, j)
+        if not n:
+            return []
+        j += n
+    grp = [m]
+    k = len(cands) - 1
+    while k > 0 and cands[k].conj and cands[k].a - cands[k - 1].b <= 2:
+        grp.insert(0, cands[k - 1])
+        k -= 1
+    return grp
 
 
 _LOCAL_AGENTS = {"CVL", "COP", "MIL", "GOV", "OPP", "REF"}
@@ -797,7 +980,29 @@ def _place(toks: list[Token], t: _Trig, mentions: list[_Mention]) -> Place | Non
     return best.place
 
 
+_REL = ("التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللواتي", "اللاتي", "حيث", "منذ")
+
+
+def _clause_break(between: str) -> bool:
+    """True when the text between a trigger and a timex crosses a clause boundary: a relative pronoun (التي،
+    الذي …), حيث, منذ, a semicolon, or a comma followed by a new co-ordinated clause (، وبحث …)."""
+    if any(c in between for c in "؛;"):
+        return True
+    words = normalize(between).split()
+    if any(w in _REL for w in words):
+        return True
+    for k, ch in enumerate(between):
+        if ch in "،,":
+            rest = normalize(between[k + 1:]).split()
+            if not rest or rest[0].startswith(("و", "ف", "ثم")):
+                return True
+    return False
+
+
 def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
+    """The timex of the trigger's own clause (nearest DATE/TIME timex of the sentence not behind a clause break,
+    see :func:`_clause_break`, and not inside a relative clause that does not hold the trigger), else the
+    publication date marked ``source: pub_date``."""
     best = None
     bd = None
     tpos = toks[t.a].start
@@ -809,10 +1014,12 @@ def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
             between = doc.text[toks[t.b - 1].end:x.start]
         else:
             between = doc.text[x.end:tpos]
-        # a timex behind a comma or a relative pronoun belongs to another clause
-        if any(c in between for c in "،,؛;") or any(w in normalize(between).split()
-                                                   for w in ("التي", "الذي", "الذين", "منذ")):
-            d += 10_000
+            # a timex inside a relative clause before the trigger ("X، التي بدأت في 2022، أعلنت")
+            lead = normalize(doc.text[max(0, x.start - 50):x.start]).split()[-6:]
+            if any(w in _REL for w in lead) and any(c in between for c in "،,"):
+                continue
+        if _clause_break(between):
+            continue
         if bd is None or d < bd:
             best, bd = x, d
     if best is not None:
@@ -835,20 +1042,34 @@ def _compatible(a: Event, b: Event) -> bool:
     ca, cb = _countries(a), _countries(b)
     if ca and cb and not (ca <= cb or cb <= ca):
         return False
-    if not (ca and cb):
-        ka = {x.kb_id for x in a.sources + a.targets if x.kb_id}
-        kb_ = {x.kb_id for x in b.sources + b.targets if x.kb_id}
-        if not (ka and kb_ and ka & kb_):
-            if abs(a.sentence - b.sentence) > (2 if (ca or cb) else 1):
+    ka = {x.kb_id for x in a.sources + a.targets if x.kb_id}
+    kb_ = {x.kb_id for x in b.sources + b.targets if x.kb_id}
+    last = getattr(a, "mentions_last", a.sentence)
+    if last != b.sentence and b.sentence != a.sentence:
+        # across sentences: the participants must be the same ones, not merely overlap in one country
+        # (FRA's meeting ≠ FRA–USA talks): a shared named participant, or equal country sets of two or more
+        if ka and kb_:
+            if not (ka & kb_) or (len(ka) >= 2 and len(kb_) >= 2 and not (ka <= kb_ or kb_ <= ka)):
+                return False
+        elif ca and cb:
+            if not (ca == cb and len(ca) >= 2) and not (ka & kb_):
+                return False
+        if not (ca and cb) and not (ka and kb_ and ka & kb_):
+            if abs(a.sentence - b.sentence) > 1:
                 return False
     da, db = a.date or {}, b.date or {}
     if da.get("source") == "timex" and db.get("source") == "timex" and da.get("value") != db.get("value"):
         return False
+    va, vb = str(da.get("value") or ""), str(db.get("value") or "")
+    if va[:4].isdigit() and vb[:4].isdigit() and va[:4] != vb[:4]:
+        return False  # a 2022 meeting is not this week's meeting (timex vs publication date)
     la, lb = a.location, b.location
     if la and lb and la.country and lb.country and la.country != lb.country:
         return False
     if la and lb and _place_rank(la) == _place_rank(lb) == 3 and la.kb_id != lb.kb_id:
         return False
+    if la and lb and la.kb_id != lb.kb_id and min(_place_rank(la), _place_rank(lb)) >= 2:
+        return False  # two different cities/regions
     return True
 
 

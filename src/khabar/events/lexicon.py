@@ -8,6 +8,8 @@ Data (all under ``khabar/data/lexicons/``):
 - ``events_modality.tsv`` — negation / request / future / conditional cues with their scope in tokens.
 - ``events_roles.tsv`` — role prepositions (target, partner, location, agent).
 - ``events_agents.tsv`` — agent nouns (قوات → MIL, شرطة → COP, متظاهرين → OPP …).
+- ``events_filters.tsv`` — context filters (time homographs, topic frames, accidents, reporters, topic nouns,
+  dual anaphors, light verbs, SVO particles): ``kind -> {normalised form tuple}``.
 """
 from __future__ import annotations
 
@@ -52,6 +54,22 @@ class Resources:
     up_verbs: dict[str, list[tuple[str, str, str, str | None]]] = field(default_factory=dict)
     c2p: dict[str, list[Any]] = field(default_factory=dict)
     not_future: set[str] = field(default_factory=set)
+    filters: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+
+    def match(self, kind: str, toks: list, j: int) -> int:
+        """Length in tokens of the longest ``kind`` filter form starting at token ``j`` (0 = none). The first word
+        is compared clitic-stripped (و، ف، ب، ل، ال …), the following ones as normalised."""
+        forms = self.filters.get(kind)
+        if not forms or not 0 <= j < len(toks):
+            return 0
+        best = 0
+        firsts = strip_clitics(toks[j].norm)[:3]
+        for f in forms:
+            if f[0] not in firsts or len(f) <= best:
+                continue
+            if all(j + q < len(toks) and toks[j + q].norm == w for q, w in enumerate(f[1:], 1)):
+                best = len(f)
+        return best
 
 
 def keys(norm: str) -> list[str]:
@@ -150,6 +168,12 @@ def resources() -> Resources:
             res.modality.setdefault(words[0], []).append((words, cols[1], int(cols[2] or 3)))
     for lst in res.modality.values():
         lst.sort(key=lambda m: -len(m[0]))
+    for cols in _read_tsv("events_filters.tsv"):
+        if len(cols) >= 2:
+            for form in cols[1].split("|"):
+                words = tuple(normalize(w) for w in form.split())
+                if words:
+                    res.filters.setdefault(cols[0], set()).add(words)
     for cols in _read_tsv("events_roles.tsv"):
         if len(cols) >= 2:
             res.roles[normalize(cols[0])] = cols[1]

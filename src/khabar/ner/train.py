@@ -215,8 +215,8 @@ def _corpus_sentences(shared: Path, train_texts: list[list[str]]):
 
 
 def build_clusters(shared: Path, train_texts: list[list[str]], out: Path = MODELS / "ner_clusters.tsv",
-                   ks: tuple[int, ...] = (64, 256, 1024), dim: int = 100, min_count: int = 4,
-                   workers: int = 2, seed: int = 13, epochs: int = 5, save_vectors: Path | None = None) -> dict:
+                   ks: tuple[int, ...] = (32, 128, 512, 2048), dim: int = 100, min_count: int = 3,
+                   workers: int = 2, seed: int = 13, epochs: int = 10, save_vectors: Path | None = None) -> dict:
     """Train word2vec (gensim CBOW) on antcorpus + training texts, k-means the vectors at ``ks`` granularities and
     write ``word<TAB>c1<TAB>c2…``. Source: antcorpus (SaudiNewsNet is non-commercial and never used here)."""
     from gensim.models import Word2Vec  # train-time dependency
@@ -244,7 +244,7 @@ def build_clusters(shared: Path, train_texts: list[list[str]], out: Path = MODEL
 
 
 # --------------------------------------------------------------------------- CRF
-DEFAULT_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
+DEFAULT_PARAMS = {"c1": 0.15, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
 
 
 def train_crf(sents: list[Sent], path: Path, params: dict | None = None, res=None, verbose: bool = False) -> dict:

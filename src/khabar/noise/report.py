@@ -118,14 +118,12 @@ def _latin_runs(text: str) -> list[Noise]:
             if not line_has_ar[ls]:
                 continue
         if m.group("url"):
-            kind_detail = "email" if "@" in m.group("url") and "/" not in m.group("url") else "url"
-            out.append(Noise(start, end, m.group(), "untranslated-latin", kind_detail))
-            continue
+            continue  # URLs and e-mail addresses are written in Latin script on purpose
         words = re.findall(_LATIN_WORD, m.group("run"))
         n = len(words)
+        if n == 1 and len(words[0]) <= 5 and (words[0].isupper() or len(words[0]) == 1):
+            continue  # acronyms and brand letters (CNN, BBC, X) are normal in Arabic news
         detail = f"latin run of {n} word{'s' if n != 1 else ''}"
-        if n == 1 and words[0].isupper() and len(words[0]) <= 5:
-            detail += " (acronym)"
         out.append(Noise(start, end, m.group(), "untranslated-latin", detail))
     return out
 

@@ -87,59 +87,71 @@ def event_key(ev: dict[str, Any], pub_date: str | None, doc_id: str = "", idx: i
 
 
 # --------------------------------------------------------------------------- views
-ENTITIES_VIEW = """
+def _most_frequent(col: str, part: str) -> str:
+    """SQL: the most frequent non-null value of ``col`` in the group (ties → smallest value), deterministic
+    whatever the physical row order (unlike DuckDB's ``mode``). Needs the window column ``c_<col>`` counting
+    rows per (``part``, ``col``), see :func:`_counts`."""
+    return f"first({col} ORDER BY c_{col} DESC, {col}) FILTER (WHERE {col} IS NOT NULL)"
+
+
+def _counts(cols: list[str], alias: str, part: str) -> str:
+    return ", ".join(f"count(*) OVER (PARTITION BY {alias}.{part}, {alias}.{c}) AS c_{c}" for c in cols)
+
+
+ENTITIES_VIEW = f"""
 CREATE OR REPLACE VIEW entities AS
+WITH m AS (
+  SELECT m.*, d.pub_date, {_counts(["text", "english", "country", "actor_code", "subtype", "label"], "m", "entity_key")}
+  FROM mentions m JOIN documents d ON d.id = m.doc_id AND d.status = 'ok'),
+s AS (SELECT DISTINCT entity_key, text, c_text FROM m)
 SELECT m.entity_key,
-       first(m.label ORDER BY m.doc_id, m.idx)                                       AS label,
-       first(m.english ORDER BY m.doc_id, m.idx) FILTER (WHERE m.english IS NOT NULL)  AS english,
-       first(m.kb_id ORDER BY m.doc_id, m.idx) FILTER (WHERE m.kb_id IS NOT NULL)      AS kb_id,
-       mode(m.country) FILTER (WHERE m.country IS NOT NULL)                            AS country,
-       mode(m.actor_code) FILTER (WHERE m.actor_code IS NOT NULL)                      AS actor_code,
-       first(m.subtype ORDER BY m.doc_id, m.idx) FILTER (WHERE m.subtype IS NOT NULL)  AS subtype,
-       count(*)                                                                       AS n_mentions,
-       count(DISTINCT m.doc_id)                                                       AS n_docs,
-       min(d.pub_date)                                                                AS first_seen,
-       max(d.pub_date)                                                                AS last_seen,
-       list(DISTINCT m.text ORDER BY m.text)[1:5]                                     AS surfaces
-FROM mentions m JOIN documents d ON d.id = m.doc_id AND d.status = 'ok'
+       {_most_frequent("label", "entity_key")}                       AS label,
+       {_most_frequent("english", "entity_key")}                     AS english,
+       min(m.kb_id)                                                  AS kb_id,
+       {_most_frequent("country", "entity_key")}                     AS country,
+       {_most_frequent("actor_code", "entity_key")}                  AS actor_code,
+       {_most_frequent("subtype", "entity_key")}                     AS subtype,
+       {_most_frequent("text", "entity_key")}                        AS surface,
+       count(*)                                                      AS n_mentions,
+       count(DISTINCT m.doc_id)                                      AS n_docs,
+       min(m.pub_date)                                               AS first_seen,
+       max(m.pub_date)                                               AS last_seen,
+       (SELECT list(s.text ORDER BY s.c_text DESC, s.text)[1:5] FROM s WHERE s.entity_key = m.entity_key)
+                                                                     AS surfaces
+FROM m
 GROUP BY m.entity_key
 """
 
-EVENTS_AGG_VIEW = """
+_EV_COLS = ["cameo", "mode", "source_english", "source_country", "source_actor_code", "source_kb_id",
+            "target_english", "target_country", "target_actor_code", "target_kb_id", "location_english",
+            "location_country", "location_kb_id"]
+
+EVENTS_AGG_VIEW = f"""
 CREATE OR REPLACE VIEW events_agg AS
 WITH em AS (SELECT doc_id, event_idx, count(*) AS n FROM event_mentions GROUP BY ALL),
 ev AS (
   SELECT e.*, coalesce(em.n, 1) AS n_mentions, d.url, d.source AS outlet, d.created,
-         coalesce(d.source, regexp_extract(d.url, '^[a-z]+://([^/]+)', 1), d.id) AS source_name
+         coalesce(d.source, regexp_extract(d.url, '^[a-z]+://([^/]+)', 1), d.id) AS source_name,
+         {_counts(_EV_COLS, "e", "event_key")}
   FROM events e JOIN documents d ON d.id = e.doc_id AND d.status = 'ok'
   LEFT JOIN em ON em.doc_id = e.doc_id AND em.event_idx = e.idx)
 SELECT event_key,
-       first(type)                                                                   AS type,
-       mode(cameo) FILTER (WHERE cameo IS NOT NULL)                                  AS cameo,
-       mode(mode) FILTER (WHERE mode IS NOT NULL)                                    AS mode,
-       first(modality)                                                               AS modality,
-       first(day)                                                                    AS day,
-       first(source_english ORDER BY doc_id, idx) FILTER (WHERE source_english IS NOT NULL)       AS source_english,
-       first(source_country ORDER BY doc_id, idx) FILTER (WHERE source_country IS NOT NULL)       AS source_country,
-       first(source_actor_code ORDER BY doc_id, idx) FILTER (WHERE source_actor_code IS NOT NULL) AS source_actor_code,
-       first(source_kb_id ORDER BY doc_id, idx) FILTER (WHERE source_kb_id IS NOT NULL)           AS source_kb_id,
-       first(target_english ORDER BY doc_id, idx) FILTER (WHERE target_english IS NOT NULL)       AS target_english,
-       first(target_country ORDER BY doc_id, idx) FILTER (WHERE target_country IS NOT NULL)       AS target_country,
-       first(target_actor_code ORDER BY doc_id, idx) FILTER (WHERE target_actor_code IS NOT NULL) AS target_actor_code,
-       first(target_kb_id ORDER BY doc_id, idx) FILTER (WHERE target_kb_id IS NOT NULL)           AS target_kb_id,
-       first(location_english ORDER BY doc_id, idx) FILTER (WHERE location_english IS NOT NULL)   AS location_english,
-       first(location_country ORDER BY doc_id, idx) FILTER (WHERE location_country IS NOT NULL)   AS location_country,
-       first(location_kb_id ORDER BY doc_id, idx) FILTER (WHERE location_kb_id IS NOT NULL)       AS location_kb_id,
-       first(lat ORDER BY doc_id, idx) FILTER (WHERE lat IS NOT NULL)                             AS lat,
-       first(lon ORDER BY doc_id, idx) FILTER (WHERE lon IS NOT NULL)                             AS lon,
-       min(sentence) = 0                                                              AS is_root,
-       CAST(sum(n_mentions) AS INTEGER)                                               AS n_mentions,
-       CAST(count(DISTINCT source_name) AS INTEGER)                                   AS n_sources,
-       CAST(count(DISTINCT doc_id) AS INTEGER)                                        AS n_articles,
-       list(DISTINCT doc_id ORDER BY doc_id)                                          AS doc_ids,
-       first(url ORDER BY created, doc_id) FILTER (WHERE url IS NOT NULL)             AS source_url,
-       first(doc_id ORDER BY created, doc_id)                                         AS first_doc,
-       min(created)                                                                   AS date_added
+       first(type)                                                   AS type,
+       {_most_frequent("cameo", "event_key")}                        AS cameo,
+       {_most_frequent("mode", "event_key")}                         AS mode,
+       first(modality)                                               AS modality,
+       first(day)                                                    AS day,
+       {", ".join(f"{_most_frequent(c, 'event_key')} AS {c}" for c in _EV_COLS[2:])},
+       first(lat ORDER BY doc_id, idx) FILTER (WHERE lat IS NOT NULL) AS lat,
+       first(lon ORDER BY doc_id, idx) FILTER (WHERE lon IS NOT NULL) AS lon,
+       min(sentence) = 0                                             AS is_root,
+       CAST(sum(n_mentions) AS INTEGER)                              AS n_mentions,
+       CAST(count(DISTINCT source_name) AS INTEGER)                  AS n_sources,
+       CAST(count(DISTINCT doc_id) AS INTEGER)                       AS n_articles,
+       list(DISTINCT doc_id ORDER BY doc_id)                         AS doc_ids,
+       first(url ORDER BY created, doc_id) FILTER (WHERE url IS NOT NULL) AS source_url,
+       first(doc_id ORDER BY created, doc_id)                        AS first_doc,
+       min(created)                                                  AS date_added
 FROM ev
 GROUP BY event_key
 """
