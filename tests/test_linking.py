@@ -196,3 +196,20 @@ def test_surname_propagation_and_preposition_guard():
     short = [e for e in doc.entities if e.text == "غني"]
     assert short and short[0].english == "Ashraf Ghani" and short[0].link == "coref"
     assert not [e for e in doc.entities if e.text == "على"]
+
+
+def test_split_place_name_is_joined_and_linked():
+    import khabar
+
+    doc = khabar.analyze("سقط صاروخ قرب مدينة خان يونس جنوب القطاع صباح الأحد.", "2025-03-02")
+    hits = [e for e in doc.entities if "يونس" in e.text]
+    assert len(hits) == 1 and hits[0].text == "خان يونس" and hits[0].english == "Khan Younis"
+
+
+def test_surname_after_full_name_is_a_person_even_if_ambiguous_alone():
+    import khabar
+
+    t = "استقبل الملك وزير الخارجية أيمن الصفدي في عمان. وأضاف الصفدي أن الزيارة كانت مثمرة."
+    doc = khabar.analyze(t, "2025-03-02")
+    later = [e for e in doc.entities if e.text == "الصفدي"]
+    assert later and later[0].english == "Ayman Safadi"

@@ -132,7 +132,9 @@ def _actor(a: dict | None) -> str:
 def print_pretty(d: dict) -> None:
     """Render the JSON contract as rich tables; Arabic cells are wrapped in RTL isolates."""
     out = Console()
-    out.print(Text.assemble(("khabar", "bold"), f" — {len(d['sentences'])} sentences, pub_date {d.get('pub_date') or 'unknown'}"))
+    n = len(d["sentences"])
+    out.print(Text.assemble(("khabar", "bold"), f" — {n} sentence{'' if n == 1 else 's'}, "
+                            f"pub_date {d.get('pub_date') or 'unknown'}"))
     t = Table(title="Entities", show_lines=False)
     for c in ("text", "label", "english", "country", "actor"):
         t.add_column(c)
@@ -144,7 +146,7 @@ def print_pretty(d: dict) -> None:
         seen.add(key)
         t.add_row(rtl(e["text"]), plain(e["label"] + (f"/{e['subtype']}" if e.get("subtype") else "")),
                   plain(e.get("english")), plain(e.get("country")), plain(e.get("actor_code")))
-    out.print(t)
+    show(out, t)
     t = Table(title="Events")
     for c in ("event", "trigger", "where", "when", "modality"):
         t.add_column(c)
@@ -154,27 +156,35 @@ def print_pretty(d: dict) -> None:
         date = (ev.get("date") or {}).get("value") or ""
         t.add_row(plain(head), rtl(ev["trigger"]["text"]), plain(loc.get("english")), plain(date),
                   plain(ev.get("modality", "")))
-    out.print(t)
+    show(out, t)
     t = Table(title="Quotes")
     for c in ("speaker", "cue", "kind", "quote"):
         t.add_column(c)
     for q in d["quotes"]:
         sp = (q.get("speaker") or {}).get("english") or "?"
         t.add_row(plain(sp), rtl((q.get("cue") or {}).get("text")), plain(q["kind"]), rtl(q["text"][:120]))
-    out.print(t)
+    show(out, t)
     t = Table(title="Dates")
     for c in ("text", "type", "value", "anchor"):
         t.add_column(c)
     for x in d["timexes"]:
         t.add_row(rtl(x["text"]), plain(x["type"]), plain(str(x.get("value")) + (" ~" if x.get("approximate") else "")),
                   plain(x.get("anchor")))
-    out.print(t)
+    show(out, t)
     t = Table(title="Noise")
     for c in ("text", "kind", "detail"):
         t.add_column(c)
     for n in d["noise"]:
         t.add_row(rtl(n["text"]), plain(n["kind"]), rtl(n.get("detail")))
-    out.print(t)
+    show(out, t)
+
+
+def show(out: Console, t: Table) -> None:
+    """Print a table, or one line saying it is empty."""
+    if t.row_count:
+        out.print(t)
+    else:
+        out.print(Text(f"{t.title}: none found", style="dim"))
 
 
 # --------------------------------------------------------------------------- eval helpers

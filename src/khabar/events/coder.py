@@ -362,8 +362,14 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
                       end=e.end, text=e.text)
         for j in range(a, b):
             taken[j] = True
+        adjective = False
+        if b - a == 1 and label not in ("PER", "ORG") and not (e.kb_id or "").startswith("city:"):
+            base = strip_clitics(toks[a].norm)[-1]
+            # a singular nationality adjective tagged as an entity (غارات تركية): an adjective, not a country actor
+            adjective = (base.endswith(("ي", "يه")) and not base.endswith(_DEMONYM_PLURAL_SUF)
+                         and _demonym(kb, toks[a].text) is not None)
         out.append(_Mention(a, b, actor, marker, is_place, place, conj,
-                            generic=(e.link == "role" and not e.kb_id), label=label))
+                            generic=(e.link == "role" and not e.kb_id), label=label, adjective=adjective))
     # agent nouns with a nationality adjective, and plural demonyms
     n = len(toks)
     i = 0
@@ -615,11 +621,19 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                 if u.a - t.b > 3:
                     break
                 u.governed = True
-    for t in trigs:
+    for k, t in enumerate(trigs):
         if not t.drop and _not_an_event(toks, t, res):
             t.drop = True
             t.topic = True
         t.modality = _modality(toks, t, res)
+        if t.modality == "asserted" and k > 0:
+            # purpose: "سيزور X … لإجراء محادثات" — the talks share the visit's modality
+            p = trigs[k - 1]
+            if (p.modality in ("future", "conditional") and 0 <= t.a - p.b <= 10
+                    and not any(x.text in _STRONG_BOUND for x in toks[p.b:t.a])
+                    and any(toks[j].norm.startswith("ل") and res.match("purpose", toks, j)
+                            for j in range(max(p.b, t.a - 2), t.a))):
+                t.modality = p.modality
     return trigs
 
 
@@ -720,7 +734,7 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
                     _assign_roles(toks, asked, trigs, mentions)
                     t.targets = [m for m in asked.targets + asked.sources if m not in t.sources]
             modality = "requested" if asked is not None or modality == "asserted" else modality
-        place = _place(toks, t, mentions)
+        place = _place(toks, t, mentions, trigs)
         if INHERIT_LOCATION_COUNTRY:
             _inherit_country(t, place, mentions)
         srcs = _dedup([m.actor for m in t.sources])
@@ -772,11 +786,23 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         if u.a >= t.b and u is not t and u.a <= hi and (u.entry.pos == "v" or u.topic) and u.requested_by is None:
             hi = u.a - 1
             break
+    res = resources()
+    for j in range(t.b, hi + 1):
+        # "يرفضان أي محاولة لتهجير X": X is inside the object of the rejection (a plan/attempt to …), not its target
+        if res.match("topic_frame", toks, j) and any(
+                len(toks[q].norm) > 3 and toks[q].norm[0] in "لب" for q in range(j + 1, min(hi + 1, j + 3))):
+            hi = j
+            break
     # a bare singular nationality adjective is an actor only right after the trigger (غارة إسرائيلية), not when
     # it qualifies some other noun (أعلام تركية، موقع فلسطيني)
     after = [m for m in mentions if m.a >= t.b and m.a <= hi and not m.is_place
              and (not m.adjective or m.a == t.b)]
     before = [m for m in mentions if m.b <= t.a and m.a >= lo and not m.is_place and not m.adjective]
+    if e.pos == "v" and not t.definite:
+        # a mention before another verb trigger is that verb's subject, not ours ("X يمكنه المضي في صفقة لن يدعمها")
+        for u in trigs:
+            if u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite and not u.drop:
+                before = [m for m in before if m.a >= u.b]
     sources: list[_Mention] = []
     targets: list[_Mention] = []
     partners: list[_Mention] = []
@@ -828,8 +854,9 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                     rest = _group(unmarked_after)
                     sources.extend(rest)
                     unmarked_after = [m for m in unmarked_after[1:] if m not in rest]
-                if unmarked_after and "gs" not in e.flags and (not sym or not partners):
-                    # transitive symmetric verbs too: "التقى X نظيره Y" → target Y
+                if unmarked_after and "gs" not in e.flags and (not sym or (
+                        not partners and sources and unmarked_after[0].a - sources[-1].b <= 3)):
+                    # transitive symmetric verbs too, object right after the subject: "التقى X نظيره Y" → target Y
                     targets.append(unmarked_after[0])
         elif unmarked_after and noun and not t.definite and not sources and "gt" not in e.flags:
             sources.append(unmarked_after[0])
@@ -969,9 +996,12 @@ def _place_rank(p: Place) -> int:
     return _RANK.get(kid.split(":", 1)[0], 2 if p.lat is not None else 0)
 
 
-def _place(toks: list[Token], t: _Trig, mentions: list[_Mention]) -> Place | None:
-    """The most specific linked place in a location phrase (في/ب/قرب + GPE/LOC) of the trigger's sentence."""
-    cands = [m for m in mentions if m.place is not None and (m.is_place or m.marker == "location")]
+def _place(toks: list[Token], t: _Trig, mentions: list[_Mention], trigs: list[_Trig] = ()) -> Place | None:
+    """The most specific linked place in a location phrase (في/ب/قرب + GPE/LOC) of the trigger's sentence; a place
+    after a topic trigger that follows ours ("ناقشا وقف إطلاق النار في ليبيا") belongs to the topic."""
+    topics = [u.a for u in trigs if u.topic and u.a >= t.b]
+    cands = [m for m in mentions if m.place is not None and (m.is_place or m.marker == "location")
+             and not any(ua < m.a for ua in topics)]
     if not cands:
         return None
     # prefer places after the trigger within its clause, then any in the sentence
@@ -1013,7 +1043,7 @@ def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
         if x.start > tpos:
             between = doc.text[toks[t.b - 1].end:x.start]
         else:
-            between = doc.text[x.end:tpos]
+            between = doc.text[x.end:toks[t.a].end]  # with the trigger: "، وبحث" vs "، التقى"
             # a timex inside a relative clause before the trigger ("X، التي بدأت في 2022، أعلنت")
             lead = normalize(doc.text[max(0, x.start - 50):x.start]).split()[-6:]
             if any(w in _REL for w in lead) and any(c in between for c in "،,"):

@@ -279,6 +279,17 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
                     if not free(a, b):
                         # a longer name around exactly one NER mention extends it (قطاع غزة ⊃ غزة)
                         inner = [x for x in starts_in(a, b)]
+                        # a name the NER split into adjacent pieces is joined (خان + يونس → خان يونس)
+                        if (ntok >= 2 and len(inner) >= 2 and inner[0].start == a and inner[-1].end == b
+                                and all(doc.text[x.end:y.start].strip() == "" for x, y in zip(inner, inner[1:]))
+                                and not any(x.link == "role" for x in inner)):
+                            x = inner[0]
+                            x.start, x.end, x.text, x.label = a, b, span, label
+                            for y in inner[1:]:
+                                y.start = y.end = -1  # dropped by the caller
+                            cover[a:b] = b"\x01" * (b - a)
+                            hit = (n, None)
+                            break
                         if (ntok >= 2 and len(inner) == 1 and inner[0].end <= b
                                 and not any(cover[a:inner[0].start]) and not any(cover[inner[0].end:b])
                                 and not (cover[a - 1:a] == b"\x01" and owner_of(a - 1) is inner[0])
@@ -527,6 +538,7 @@ def _link(doc: Document) -> None:
         segment(doc)
     kb = get_kb()
     doc.entities.extend(_gazetteer(doc, kb))
+    doc.entities = [e for e in doc.entities if e.start >= 0]
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     dc = _doc_countries(doc, kb)
     pending: list[tuple[Entity, list[KBEntity], str, int]] = []
@@ -675,7 +687,6 @@ def _propagate_surnames(doc: Document) -> list[Entity]:
     cover = bytearray(len(doc.text) + 1)
     for e in doc.entities:
         cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
-    stop = _stop()
     out = []
     for t in doc.tokens:
         if cover[t.start] or any(cover[t.start:t.end]):
@@ -684,7 +695,7 @@ def _propagate_surnames(doc: Document) -> list[Entity]:
         if len(raw) != 1:
             continue
         for f in strip_clitics(raw[0])[:3]:  # raw letters: على (on) is not the name علي
-            if f in last and t.start >= last[f] and normalize(f) not in stop:
+            if f in last and t.start >= last[f]:  # the full name earlier in the text disambiguates
                 out.append(Entity(t.start, t.end, t.text, "PER"))
                 cover[t.start:t.end] = b"\x01" * (t.end - t.start)
                 break

@@ -296,9 +296,9 @@ def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ..
     report: dict = {"gazetteer": build_gazetteer(shared)}
     data = {name: load_corpus(shared, name) for name in corpora}
     if clusters:
-        try:
-            import gensim  # noqa: F401  (availability check)
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("gensim") is None:
             report["clusters"] = "gensim not installed: kept the existing cluster file"
         else:
             texts = [t for name in ("anercorp", "newsfane", "wikifane") for t, _ in load_corpus(shared, name)]
