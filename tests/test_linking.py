@@ -213,3 +213,12 @@ def test_surname_after_full_name_is_a_person_even_if_ambiguous_alone():
     doc = khabar.analyze(t, "2025-03-02")
     later = [e for e in doc.entities if e.text == "الصفدي"]
     assert later and later[0].english == "Ayman Safadi"
+
+
+def test_linked_entities_take_their_subtype_from_the_kb():
+    import khabar
+
+    doc = khabar.analyze("التقى وزير الخارجية الأردني أيمن الصفدي في عمان نظيره المصري.", "2025-03-02")
+    by_text = {e.text: e for e in doc.entities}
+    assert by_text["أيمن الصفدي"].subtype == "Politician"
+    assert by_text["عمان"].subtype == "Population-Center"

@@ -509,10 +509,17 @@ def _truncate_generic(doc: Document, toks: list[Token], a: int, b: int, e: Entit
 
 def _topic_place(doc: Document, toks: list[Token], a: int, ent_start: int, res: Resources) -> bool:
     """True when the place at token ``a`` follows "في" that hangs on a topic noun (الأوضاع في، الحرب في)."""
-    if ent_start > toks[a].start:
-        j = a - 1  # في is a clitic inside the token (rare) or the place is "بغزة"
-    else:
-        j = a - 2 if a > 0 and toks[a - 1].norm in ("في", "ب") else a - 1
+    j = a - 1
+    # skip place nouns between في and the name (الأوضاع في مدينة X)
+    steps = 0
+    while (j >= 0 and steps < 2 and toks[j].norm not in ("في", "ب")
+           and res.roles.get(strip_clitics(toks[j].norm)[-1]) == "location"):
+        j -= 1
+        steps += 1
+    if j >= 0 and toks[j].norm in ("في", "ب"):
+        j -= 1
+    elif j >= 0 and j < a - 1 and toks[j + 1].norm.startswith("ب"):
+        pass  # "بمدينة X": the preposition is a clitic on the place noun
     return j >= 0 and bool(res.match("topic_noun", toks, j))
 
 
@@ -1084,6 +1091,8 @@ def _compatible(a: Event, b: Event) -> bool:
         elif ca and cb:
             if not (ca == cb and len(ca) >= 2) and not (ka & kb_):
                 return False
+        if not (ca or ka) or not (cb or kb_):
+            return False  # an indefinite mention without participants in another sentence is not a reference
         if not (ca and cb) and not (ka and kb_ and ka & kb_):
             if abs(a.sentence - b.sentence) > 1:
                 return False

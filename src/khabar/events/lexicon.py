@@ -55,20 +55,20 @@ class Resources:
     c2p: dict[str, list[Any]] = field(default_factory=dict)
     not_future: set[str] = field(default_factory=set)
     filters: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    filter_index: dict[str, dict[str, list[tuple[str, ...]]]] = field(default_factory=dict)
 
     def match(self, kind: str, toks: list, j: int) -> int:
         """Length in tokens of the longest ``kind`` filter form starting at token ``j`` (0 = none). The first word
         is compared clitic-stripped (و، ف، ب، ل، ال …), the following ones as normalised."""
-        forms = self.filters.get(kind)
-        if not forms or not 0 <= j < len(toks):
+        index = self.filter_index.get(kind)
+        if not index or not 0 <= j < len(toks):
             return 0
         best = 0
-        firsts = strip_clitics(toks[j].norm)[:3]
-        for f in forms:
-            if f[0] not in firsts or len(f) <= best:
-                continue
-            if all(j + q < len(toks) and toks[j + q].norm == w for q, w in enumerate(f[1:], 1)):
-                best = len(f)
+        for first in strip_clitics(toks[j].norm)[:3]:
+            for f in index.get(first, ()):
+                if len(f) > best and all(j + q < len(toks) and toks[j + q].norm == w
+                                         for q, w in enumerate(f[1:], 1)):
+                    best = len(f)
         return best
 
 
@@ -174,6 +174,7 @@ def resources() -> Resources:
                 words = tuple(normalize(w) for w in form.split())
                 if words:
                     res.filters.setdefault(cols[0], set()).add(words)
+                    res.filter_index.setdefault(cols[0], {}).setdefault(words[0], []).append(words)
     for cols in _read_tsv("events_roles.tsv"):
         if len(cols) >= 2:
             res.roles[normalize(cols[0])] = cols[1]

@@ -31,7 +31,7 @@ import re
 
 from khabar.document import Document, Entity
 from khabar.kb.store import KB, KBEntity, alias_key, get_kb, tokens
-from khabar.paths import KB_DIR
+from khabar.paths import KB_DIR, LEXICONS
 from khabar.text.normalize import normalize, strip_clitics
 
 # roles that denote one person (an office) and can be resolved to a holder
@@ -143,7 +143,32 @@ def _type_ok(label: str, e: KBEntity) -> bool:
     return e.type == label
 
 
+@functools.lru_cache(maxsize=1)
+def _subtype_map() -> dict[str, str]:
+    """``kb:<subtype>`` / ``agent:<code>`` → fine subtype, from ``data/lexicons/subtype_from_kb.tsv``."""
+    p = LEXICONS / "subtype_from_kb.tsv"
+    out: dict[str, str] = {}
+    if p.is_file():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and "\t" in line:
+                k, v = line.split("\t", 1)
+                out[k.strip()] = v.strip()
+    return out
+
+
+def _kb_subtype(e: KBEntity) -> str | None:
+    """The fine subtype the KB implies for ``e`` (a person's by the agent part of its actor code), or None."""
+    m = _subtype_map()
+    if e.type == "PER":
+        code = e.actor_code or ""
+        return m.get(f"agent:{code[3:6]}") if len(code) >= 6 else None
+    return m.get(f"kb:{e.subtype}")
+
+
 def _apply(ent: Entity, e: KBEntity, how: str, score: float, pub_date: str | None, correct_label: bool) -> None:
+    sub = _kb_subtype(e)
+    if sub:
+        ent.subtype = sub
     ent.english = e.english
     ent.kb_id = e.id
     ent.country = e.country

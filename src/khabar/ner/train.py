@@ -8,8 +8,8 @@ Builds, from the staged public data (``../shared/data``, train splits only):
    the NER training texts, clustered with k-means at several granularities (skipped, keeping the existing file,
    when gensim is not installed: gensim is a train-time dependency only);
 3. ``khabar/data/models/ner_crf.crfsuite`` — the coarse CRF (PER/ORG/LOC/MISC, BIO) trained with python-crfsuite
-   (L-BFGS, L1+L2) on ANERcorp's CAMeL train split plus the extra corpora that measured better
-   (``docs/bench/ner.md``);
+   (L-BFGS, L1 0.15 + L2 0.01) on ANERcorp's CAMeL train split (``TRAIN_CORPORA``; NewsFANE and WikiFANE were
+   measured as extra data, see ``docs/bench/ner.md``);
 4. ``khabar/data/models/ner_subtype.crfsuite`` — a fine-class CRF (FANE classes) trained on WikiFANE and
    ``NewsFANE_Gold.train.txt`` that gives ``Entity.subtype`` and the LOC/GPE split.
 
