@@ -72,10 +72,17 @@ def _translit_fn():
         return None
 
 
-_LETTERS = {"ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
-            "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f",
-            "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y", "ء": "'", "ة": "a",
-            "ى": "a", "أ": "a", "إ": "i", "آ": "a", "ؤ": "'", "ئ": "'"}
+@functools.lru_cache(maxsize=1)
+def _letters() -> dict[str, str]:
+    """Arabic letter → Latin fallback map (``data/lexicons/translit_fallback_letters.tsv``)."""
+    out: dict[str, str] = {}
+    p = LEXICONS / "translit_fallback_letters.tsv"
+    if p.is_file():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                k, v = line.split("\t", 1)
+                out[k] = v
+    return out
 
 
 def romanize(text: str, kb: KB | None = None) -> str:
@@ -130,7 +137,8 @@ def _word_latin(w: str, kb: KB) -> str:
     if w.startswith("ال") and len(w) > 3:
         rest = _word_latin(w[2:], kb)
         return "al-" + rest if rest else ""
-    return _cap("".join(_LETTERS.get(c, c if c.isascii() else "") for c in w).strip("'"))
+    letters = _letters()
+    return _cap("".join(letters.get(c, c if c.isascii() else "") for c in w).strip("'"))
 
 
 # ----------------------------------------------------------------------------------------------------- helpers
@@ -341,7 +349,13 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
     return added
 
 
-_PREPS = {"في", "من", "الى", "على", "عن", "مع", "لدى", "عند"}
+@functools.lru_cache(maxsize=1)
+def _preps() -> frozenset[str]:
+    """Normalised prepositions that make a following place a complement (``data/lexicons/prepositions.txt``)."""
+    p = LEXICONS / "prepositions.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(normalize(w) for w in p.read_text(encoding="utf-8").split() if not w.startswith("#"))
 
 
 def _only_heads(prefix: str, same_end: bool) -> bool:
@@ -360,7 +374,7 @@ def _pp_complement(doc: Document, tok_starts: list[int], inner: Entity, a: int) 
     k = bisect.bisect_left(tok_starts, inner.start) - 1
     if k < 0 or doc.tokens[k].start < a:
         return False
-    return normalize(doc.tokens[k].text) in _PREPS
+    return normalize(doc.tokens[k].text) in _preps()
 
 
 @functools.lru_cache(maxsize=1)
