@@ -222,3 +222,19 @@ def test_linked_entities_take_their_subtype_from_the_kb():
     by_text = {e.text: e for e in doc.entities}
     assert by_text["أيمن الصفدي"].subtype == "Politician"
     assert by_text["عمان"].subtype == "Population-Center"
+
+
+def test_words_before_a_full_person_name_are_trimmed():
+    import khabar
+
+    doc = khabar.analyze("وكان وزير الخارجية آنذاك أنتوني بلينكن قد زار المنطقة مرات عدة.", "2025-02-18")
+    names = [e for e in doc.entities if "بلينكن" in e.text]
+    assert names and names[0].text == "أنتوني بلينكن" and names[0].english == "Antony Blinken"
+
+
+def test_generic_head_before_a_linked_name_is_left_out():
+    import khabar
+
+    doc = khabar.analyze("ونقلت وكالة أسوشيتد برس عن مسؤول قوله إن المحادثات ستستمر.", "2025-02-18")
+    ap = [e for e in doc.entities if e.english == "Associated Press"]
+    assert ap and ap[0].text == "أسوشيتد برس"

@@ -636,6 +636,17 @@ def _link(doc: Document) -> None:
         if len(key.split()) == 1 and score < 90:
             continue
         _apply(ent, best, "fuzzy", score, doc.pub_date, correct_label=False)
+    # a generic head before a name that links by itself is not part of the name (وكالة أسوشيتد برس → أسوشيتد برس)
+    heads = _heads()
+    for ent in doc.entities:
+        if not ent.kb_id or ent.label not in ("ORG", "GPE", "LOC") or ent.link == "role":
+            continue
+        toks = _ent_tokens(doc, ent)
+        if len(toks) < 2 or not any(f in heads for f in strip_clitics(toks[0].norm)):
+            continue
+        rest = doc.text[toks[1].start:toks[-1].end]
+        if any(c.id == ent.kb_id for c in kb.lookup(rest)):
+            ent.start, ent.text = toks[1].start, rest
     # NIL transliteration
     for ent in doc.entities:
         if ent.kb_id is None and ent.english is None and ent.link != "role":
@@ -684,8 +695,10 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
     n = len(toks)
     for size in range(n - 1, 0, -1):
         for a in (0, n - size):
-            if a > 0 and not all(any(f in heads for f in strip_clitics(t.norm)) for t in toks[:a]):
-                continue  # only generic heads may be dropped from the front (منظمة الشرطة … ≠ المحكمة …)
+            if a > 0 and not all(any(f in heads for f in strip_clitics(t.norm)) for t in toks[:a]) and not (
+                    ent.label == "PER" and size >= 2):
+                continue  # only generic heads may be dropped from the front (منظمة الشرطة … ≠ المحكمة …),
+                # or any words before a full person name (آنذاك أنتوني بلينكن → أنتوني بلينكن)
             sub = toks[a:a + size]
             text = doc.text[sub[0].start:sub[-1].end]
             if alias_key(text) in stop:
@@ -694,6 +707,8 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
             if size == 1:
                 cands = [c for c in cands if not c.id.startswith("city:") or _is_curated_city(c)]
                 cands = [c for c in cands if c.prior >= 4 and _type_ok(ent.label, c)]
+            elif ent.label == "PER" and a > 0:
+                cands = [c for c in cands if c.type == "PER"]
             else:
                 cands = [c for c in cands if _type_ok(ent.label, c) or not c.id.startswith("city:")
                          or _is_curated_city(c)]
