@@ -424,3 +424,14 @@ def test_trial_location_topic_is_not_the_place():
     text = "ناقش الوزيران الأوضاع في السودان."
     d = code_events(_doc(text, [("السودان", "GPE", "SDN", "SDN", "country:SDN")]))
     assert all(e.location is None for e in d.events)
+
+
+def test_fronted_date_is_not_blocked_by_the_previous_sentence():
+    """A timex opening the sentence governs its clause even when the sentence before ends with منذ …"""
+    import khabar
+
+    t = ("تراجعت العلاقات بين البلدين إلى أدنى مستوى منذ عقود. "
+         "منذ نحو عامين، التقى وزير الخارجية الروسي سيرجي لافروف نظيره الأمريكي أنتوني بلينكن في نيودلهي.")
+    doc = khabar.analyze(t, "2025-02-18")
+    consult = [e for e in doc.events if e.type == "CONSULT"]
+    assert consult and consult[0].date and consult[0].date["value"] == "2023"

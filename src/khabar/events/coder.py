@@ -1052,7 +1052,7 @@ def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
         else:
             between = doc.text[x.end:toks[t.a].end]  # with the trigger: "، وبحث" vs "، التقى"
             # a timex inside a relative clause before the trigger ("X، التي بدأت في 2022، أعلنت")
-            lead = normalize(doc.text[max(0, x.start - 50):x.start]).split()[-6:]
+            lead = normalize(doc.text[max(toks[0].start if toks else 0, x.start - 50):x.start]).split()[-6:]
             if any(w in _REL for w in lead) and any(c in between for c in "،,"):
                 continue
         if _clause_break(between):
