@@ -31,12 +31,14 @@ Cost is linear in the text length (dictionary lookups per token; windows of boun
 from __future__ import annotations
 
 import bisect
+import json
 
 import logging
 from dataclasses import dataclass, field
 
 from khabar.document import Actor, Document, Entity, Event, Place, Span, Token
 from khabar.events.lexicon import Resources, TrigEntry, keys, resources
+from khabar.paths import LEXICONS
 from khabar.text.normalize import normalize, strip_clitics
 
 log = logging.getLogger("khabar.events")
@@ -55,11 +57,18 @@ _REQUEST_VERBS_MODE = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assis
 _REQUEST_CAMEO = {"assist": "101", "meet": "106", "yield": "105", "change": "104"}
 _REJECT_OF = {"AGREE": "120", "SUPPORT": "120", "COOPERATE": "121", "AID": "122"}
 _SYM_CONSULT = {"040", "046"}
-_DEMONYM_PLURAL_SUF = ("يين", "يون", "ين", "ون", "ان")
-_SELF_COMP = {"انه", "انها", "انهم", "بانه", "بانها", "بانهم", "انهما"}
-_NUMBER_WORDS = {"اثنين", "اثنان", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "عشرات",
-                 "مئات", "الاف", "الف", "عشرين", "ثلاثين", "اربعين", "خمسين", "احد", "عدد", "عشر", "ثلاث", "اربع",
-                 "خمس", "ست", "سبع", "ثماني", "تسع", "مءات", "الالاف"}
+
+
+def _function_words() -> dict:
+    """Closed-class word lists (``data/lexicons/events_function_words.json``), read once at import."""
+    with (LEXICONS / "events_function_words.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+_FW = _function_words()
+_DEMONYM_PLURAL_SUF = tuple(_FW["demonym_plural_suffixes"])
+_SELF_COMP = frozenset(_FW["self_complementisers"])
+_NUMBER_WORDS = frozenset(_FW["number_words"])
 
 
 # ------------------------------------------------------------------------------------------------ KB access
@@ -481,7 +490,7 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
     return merged
 
 
-_PREP_WORDS = {"في", "على", "علي", "من", "الى", "الي", "عن", "مع", "ضد"}
+_PREP_WORDS = frozenset(_FW["prepositions"])
 
 
 def _truncate_generic(doc: Document, toks: list[Token], a: int, b: int, e: Entity, kb) -> Entity | None:
@@ -1017,7 +1026,7 @@ def _place(toks: list[Token], t: _Trig, mentions: list[_Mention], trigs: list[_T
     return best.place
 
 
-_REL = ("التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللواتي", "اللاتي", "حيث", "منذ")
+_REL = tuple(_FW["clause_openers"])  # relative pronouns, حيث, منذ: a new clause starts
 
 
 def _clause_break(between: str) -> bool:

@@ -533,12 +533,16 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                 executor.shutdown(wait=True, cancel_futures=True)
             if prog is not None:
                 prog.stop()
-        res.totals = dict(con.execute("SELECT status, count(*) FROM documents GROUP BY status ORDER BY status")
-                          .fetchall())
+        res.totals = _status_counts(con)
     finally:
         con.close()
     res.seconds = time.monotonic() - t0
     return res
+
+
+def _status_counts(con: Any) -> dict[str, int]:
+    """Number of ``documents`` rows per status (ok / failed / skipped)."""
+    return dict(con.execute("SELECT status, count(*) FROM documents GROUP BY status ORDER BY status").fetchall())
 
 
 def add_documents(db: str | os.PathLike, docs: Iterable[Any], meta: Iterable[dict[str, Any]] | None = None,
@@ -593,8 +597,7 @@ def add_documents(db: str | os.PathLike, docs: Iterable[Any], meta: Iterable[dic
             writer.add(_doc_row(rec, doc_id, "ok", None, text, summary, store_text), rows)
         writer.commit()
         _count_store_failures(res, writer)
-        res.totals = dict(con.execute("SELECT status, count(*) FROM documents GROUP BY status ORDER BY status")
-                          .fetchall())
+        res.totals = _status_counts(con)
     finally:
         con.close()
     res.seconds = time.monotonic() - t0
