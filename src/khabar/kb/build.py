@@ -71,9 +71,9 @@ def _ent(id, type, english, country=None, actor_code=None, aliases=(), roles=(),
 # ------------------------------------------------------------------------------------------------ curated parts
 
 def curated_entities() -> list[dict]:
-    """Entities of the curated TSV files (people, organisations, places)."""
+    """Entities of the curated TSV files (``people*.tsv``, ``orgs*.tsv``, ``places*.tsv``, read in name order)."""
     ents = []
-    for r in _rows(KB_DIR / "people.tsv"):
+    for r in (r for f in sorted(KB_DIR.glob("people*.tsv")) for r in _rows(f)):
         r += [""] * (6 - len(r))
         english, country, actor, aliases, roles, prior = r[:6]
         rl = []
@@ -82,12 +82,12 @@ def curated_entities() -> list[dict]:
             rl.append((p[0], p[1] or None, p[2] or None, p[3] or None))
         ents.append(_ent(f"per:{slug(english)}", "PER", english, country, actor, aliases.split("|"), rl,
                          subtype="person", prior=_f(prior) or 3.0))
-    for r in _rows(KB_DIR / "orgs.tsv"):
+    for r in (r for f in sorted(KB_DIR.glob("orgs*.tsv")) for r in _rows(f)):
         r += [""] * (6 - len(r))
         english, sub, country, actor, aliases, prior = r[:6]
         ents.append(_ent(f"org:{slug(english)}", "ORG", english, country, actor, aliases.split("|"),
                          subtype=sub or "org", prior=_f(prior) or 3.0))
-    for r in _rows(KB_DIR / "places.tsv"):
+    for r in (r for f in sorted(KB_DIR.glob("places*.tsv")) for r in _rows(f)):
         r += [""] * (7 - len(r))
         english, sub, country, aliases, lat, lon, prior = r[:7]
         typ = "GPE" if sub in ("city", "region") and country else "LOC"
