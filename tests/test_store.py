@@ -423,3 +423,26 @@ def test_cli_ingest_events_entities_export(tmp_path: Path, event_db: Path):
     assert r.exit_code == 2
     r = runner.invoke(app, ["events", "--db", str(event_db), "--since", "2025-13-01"])
     assert r.exit_code == 2
+
+
+def test_ingest_date_option_fills_only_missing_dates(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("اجتمع وزير الخارجية المصري في القاهرة أمس مع نظيره الأردني.", encoding="utf-8")
+    (src / "b.jsonl").write_text(json.dumps({"id": "b1", "date": "2020-05-04",
+                                             "text": "زار الرئيس التونسي الرباط يوم الأحد."}, ensure_ascii=False)
+                                 + "\n", encoding="utf-8")
+    db = tmp_path / "d.duckdb"
+    res = store.ingest([src], db, progress=False, default_date="2024-03-10")
+    assert res.ok == 2
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = {r[0]: (str(r[1]), r[2]) for r in con.execute("SELECT input, pub_date, warnings FROM documents").fetchall()}
+    finally:
+        con.close()
+    txt = next(v for k, v in rows.items() if k.endswith("a.txt"))
+    jsn = next(v for k, v in rows.items() if "b.jsonl" in k)
+    assert txt[0] == "2024-03-10" and any("--date" in w for w in txt[1])
+    assert jsn[0] == "2020-05-04" and not any("--date" in w for w in jsn[1])
+    with pytest.raises(store.StoreError):
+        store.ingest([src], tmp_path / "e.duckdb", progress=False, default_date="10/03/2024")

@@ -339,13 +339,14 @@ def ingest(
     batch: int = typer.Option(64, "--batch", min=1, help="Documents per transaction."),
     no_text: bool = typer.Option(False, "--no-text", help="Do not keep article texts in documents.text."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try again the inputs recorded as failed."),
+    date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for inputs that carry none."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse a corpus into a DuckDB store: resumable, every input accounted for (ok | failed | skipped)."""
     store = _store()
     try:
         res = store.ingest(inputs, db, workers=workers, batch_size=batch, progress=not quiet,
-                           store_text=not no_text, retry_failed=retry_failed)
+                           store_text=not no_text, retry_failed=retry_failed, default_date=date)
     except store.StoreError as exc:
         fail(str(exc))
     out = Console(stderr=True)

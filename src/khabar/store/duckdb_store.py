@@ -387,20 +387,28 @@ class _RateColumn:
 def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: int = 1, batch_size: int = 64,
            commit_seconds: float = 2.0, progress: bool = True, store_text: bool = True,
            retry_failed: bool = False, chunk: int = 4, on_commit: Callable[[int], None] | None = None,
-           console=None) -> IngestResult:
+           console=None, default_date: str | None = None) -> IngestResult:
     """Ingest corpora into the store at ``db`` (created if missing) and return the run's counts.
 
     Input: ``inputs`` files/folders (see :mod:`khabar.io.corpus` for formats); ``workers`` pipeline processes
     (1 = in this process); ``batch_size`` documents per transaction (also committed every ``commit_seconds``);
     ``store_text`` keeps each article's text in ``documents.text``; ``retry_failed`` first deletes ``failed``
     rows so those units are tried again; ``on_commit(n)`` is called after each commit with the number of units
-    committed so far in this run; ``progress`` shows a rich progress bar (articles/s, ETA) on stderr.
+    committed so far in this run; ``progress`` shows a rich progress bar (articles/s, ETA) on stderr;
+    ``default_date`` (``YYYY-MM-DD``) is the publication date of inputs that carry none (plain text, HTML without
+    date metadata, records without a date field); such documents get a warning saying so.
     Output: :class:`IngestResult`. Raises :class:`StoreError` when the database cannot be opened.
     See the module docstring for the guarantees (atomic, resumable, every unit accounted for).
     """
     from khabar.io.corpus import count_records, iter_records
 
     inputs = [str(p) for p in inputs]
+    if default_date is not None:
+        from khabar.pipeline import KhabarInputError, check_date
+        try:
+            default_date = check_date(default_date)
+        except KhabarInputError as exc:
+            raise StoreError(str(exc)) from None
     t0 = time.monotonic()
     con = connect(db)
     res = IngestResult()
@@ -516,6 +524,9 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                     writer.add(_doc_row(rec, doc_id, "failed", "empty text", text, None, store_text), None)
                     advance()
                     continue
+                if rec.pub_date is None and default_date is not None:
+                    rec.pub_date = default_date
+                    rec.warnings.append(f"no publication date in the input; used --date {default_date}")
                 pending_meta[rec.key] = (rec, doc_id)
                 texts[rec.key] = text
                 batch.append(_Job(rec.key, doc_id, text, rec.pub_date))
