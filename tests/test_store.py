@@ -361,6 +361,7 @@ def test_exports_read_back(event_db: Path, tmp_path: Path):
     assert (c["ActionGeo_FullName"], c["ActionGeo_CountryCode"], c["ActionGeo_Lat"]) == ("Riyadh", "SAU", "24.69")
     assert len(c["DATEADDED"]) == 14 and c["SOURCEURL"].startswith("https://")
     assert g["141"]["QuadClass"] == "4" and g["141"]["Day"] == "20250219"
+    assert float(c["GoldsteinScale"]) == 2.5 and float(g["141"]["GoldsteinScale"]) < 0  # PLOVER scores
     with open(out / "gdelt-mentions.tsv", encoding="utf-8") as fh:
         ment = [r for r in csv.reader(fh, delimiter="\t")]
     assert all(len(r) == 16 for r in ment) and len(ment) == 4  # 2 + 1 CONSULT mentions, 1 PROTEST
@@ -375,8 +376,19 @@ def test_exports_read_back(event_db: Path, tmp_path: Path):
     assert r["trigger"] == {"start": 0, "end": 5, "text": "اجتمع"}
     neg = [x for x in recs if x["event_type"] == "ASSAULT"][0]
     assert neg["modality"] == "negated" and neg["date"] == "2025-02"
+    assert r["score"] == 2.5 and neg["score"] == -9.0
     with pytest.raises(ValueError):
         store.export(event_db, "xml", out)
+
+
+def test_plover_scores_cover_every_type_and_fall_back_to_the_type():
+    from khabar.store.aggregate import plover_score
+    types = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+             "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+    assert all(plover_score(t) is not None for t in types)
+    assert plover_score("CONSULT", "phone") == 1.5 and plover_score("consult", "no-such-mode") == 2.5
+    assert plover_score("ASSAULT", "aerial") < plover_score("PROTEST") < 0 < plover_score("AID")
+    assert plover_score("ACCUSE") < 0 and plover_score("NOPE") is None and plover_score(None) is None
 
 
 def test_a_document_the_store_rejects_fails_alone(tmp_path: Path):

@@ -17,10 +17,12 @@ The SQL of the aggregate views (``entities``, ``events_agg``) is here too; the t
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
 
+from khabar.paths import LEXICONS
 from khabar.text.normalize import normalize
 
 _WS = re.compile(r"\s+")
@@ -157,6 +159,31 @@ GROUP BY event_key
 """
 
 VIEWS = [ENTITIES_VIEW, EVENTS_AGG_VIEW]
+
+
+@functools.lru_cache(maxsize=1)
+def _plover_scores() -> dict[tuple[str, str], float]:
+    out: dict[tuple[str, str], float] = {}
+    with open(LEXICONS / "plover_scores.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            typ, mode, score = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+            out[(typ.strip().upper(), mode.strip().lower())] = float(score)
+    return out
+
+
+def plover_score(event_type: str | None, mode: str | None = None) -> float | None:
+    """PLOVER conflict–cooperation score (−10 … +10) of an event type and mode, or None for an unknown type.
+
+    Source: the score table of the PLOVER manual (``data/lexicons/plover_scores.tsv``); a mode the table does
+    not list gets its type's own score.
+    """
+    if not event_type:
+        return None
+    table = _plover_scores()
+    typ = event_type.upper()
+    return table.get((typ, (mode or "").lower()), table.get((typ, "")))
 
 
 def quad_class(cameo: str | None) -> int | None:

@@ -757,6 +757,7 @@ def gdelt_event_row(e: dict[str, Any]) -> list[str]:
     out["EventBaseCode"] = cameo[:3]
     out["EventRootCode"] = cameo[:2]
     out["QuadClass"] = agg.quad_class(cameo) or ""
+    out["GoldsteinScale"] = agg.plover_score(e.get("type"), e.get("mode"))
     out["NumMentions"] = e.get("n_mentions") or 0
     out["NumSources"] = e.get("n_sources") or 0
     out["NumArticles"] = e.get("n_articles") or 0
@@ -858,6 +859,7 @@ def export(db: str | os.PathLike, fmt: str, out: str | os.PathLike, header: bool
                             "event_type": r["type"],
                             "mode": r["mode"],
                             "context": [],
+                            "score": agg.plover_score(r["type"], r["mode"]),
                             "cameo": r["cameo"],
                             "modality": r["modality"],
                             "actor": _plover_actor(r, "source"),
