@@ -108,3 +108,33 @@ def test_lookup_normalisation_tatweel_diacritics_persian_letters(kb):
     assert kb.lookup("آنقرة")[0].english == "Ankara"                          # alef madda
     assert kb.lookup("مجموعة الـ20")[0].english == "G20"                      # digits inside a name
     assert kb.lookup("مجموعة الـ٢٠")[0].english == "G20"                      # Arabic-Indic digits
+
+
+def test_governorate_and_city_are_two_entities(kb):
+    # world-cities labels some cities "محافظة X": the row is the city, the governorate is its own entity
+    gov = kb.lookup("محافظة تعز")
+    assert gov and gov[0].english == "Taiz Governorate"
+    assert any(e.subtype == "city" for e in kb.lookup("تعز"))
+
+
+def test_abd_compound_written_joined_or_apart():
+    from khabar.kb.store import tokens
+    assert tokens("عبد الله") == tokens("عبدالله") == ["عبدالله"]
+    assert alias_key("أبو ظبي") == alias_key("أبوظبي")
+
+
+def test_fuzzy_rejects_unrelated_short_names(kb):
+    assert not [e for e, _ in kb.fuzzy("مايكل كاري") if e.english == "Michael Kurilla"]
+    assert not [e for e, _ in kb.fuzzy("جون كين") if e.english == "John McCain"]
+    assert not [e for e, _ in kb.fuzzy("المفوض الأوروبي") if e.english == "European Commission"]
+    assert [e for e, _ in kb.fuzzy("مكتب التحقيقات الفيدرالي") if e.english == "Federal Bureau of Investigation"]
+
+
+def test_role_word_check(kb):
+    assert kb.is_role_word("وزير") and kb.is_role_word("الوزير")
+    assert not kb.is_role_word("ومستشار")
+
+
+def test_short_skeleton_needs_close_spelling(kb):
+    # لو كانغ and لي كيانغ share the skeleton ل كنك but are different names
+    assert not [e for e, _ in kb.fuzzy("لو كانغ") if e.english == "Li Qiang"]

@@ -175,3 +175,21 @@ def test_transliteration_one_record_per_surface():
     t = "وصل كوزنيتسوف صباحا. ثم غادر كوزنيتسوف مساء."
     es = [ent(t, "كوزنيتسوف", nth=i, kb_id="per:k", english="Kuznetsov", link="fuzzy", score=0.8) for i in (0, 1)]
     assert len(of_kind(run(t, es), "transliteration")) == 1
+
+
+def test_mistranslated_title_before_a_name():
+    text = "التقى الوزير الصيني وسكرتير الدفاع آنذاك جيمس ماتيس في بكين."
+    doc = run(text, [ent(text, "جيمس ماتيس")])
+    mt = of_kind(doc, "mistranslation")
+    assert [n.text for n in mt] == ["سكرتير الدفاع"] and "وزير الدفاع" in mt[0].detail
+    assert text[mt[0].start:mt[0].end] == "سكرتير الدفاع"
+
+
+def test_calque_without_a_following_name_is_not_reported():
+    text = "ناقش المجلس رسوم الدولة على الواردات الزراعية هذا العام."
+    assert not of_kind(run(text), "mistranslation")
+
+
+def test_calque_with_portfolio_complement_is_not_reported():
+    text = "قال سكرتير الدولة للشؤون الريفية مارك هولم إن الخطة جاهزة."
+    assert not of_kind(run(text, [ent(text, "مارك هولم")]), "mistranslation")

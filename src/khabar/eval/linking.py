@@ -2,10 +2,13 @@
 
 Gold file: one JSON object per mention, annotated by reading ANT-corpus articles (never from khabar output):
 ``{"corpus": "antcorpus/bbc.jsonl.gz", "id": <article id>, "start": int, "end": int, "surface": str,
-"label": "PER|ORG|GPE|LOC|MISC", "english": <canonical English name> | "NIL", "split": "dev" | "test"}``
-(``dev`` articles were used while building the KB and linker; ``test`` articles were annotated afterwards and
-never used to change them). Offsets are character offsets
+"label": "PER|ORG|GPE|LOC|MISC", "english": <canonical English name> | "NIL", "split": "dev" | "test" | "test2"}``
+(``dev`` articles were used while building the KB and linker; ``test`` / ``test2`` articles were annotated
+afterwards, see docs/bench/linking.md for how often each was scored). Offsets are character offsets
 into the article's ``text`` field; the article itself is read from ``../shared/data/corpus``.
+A record with ``"kind": "role"`` is a role description standing for a person (``المفوض الأوروبي`` → the commissioner
+named earlier or holding the office on the article date): it is not given to the linker as a mention; the
+prediction is the role entity the linker itself creates over that span (``link="role"``), scored separately.
 
 Method: for each article a Document is built with ``pub_date`` = the article's date, segmented, given the gold
 mentions as its entities (label from the gold), and passed to :func:`khabar.link.linker.link`. A mention with a gold
@@ -15,7 +18,9 @@ difflib similarity ≥ 0.85 (the rule of ``score_gold.py``); a NIL mention is co
 is the linked entity overlapping the gold span most (NIL gold: correct when no KB-linked entity overlaps).
 
 Output (0–100 percentages): ``{"accuracy", "in_kb_accuracy", "nil_accuracy", "n", "n_in_kb", "n_nil",
-"e2e_accuracy", "splits": {"dev": {"accuracy", "n"}, "test": {…}}, "by_link": {exact|fuzzy|coref|role|translit: n}, "errors": [first 40 wrong mentions]}``.
+"e2e_accuracy", "splits": {"dev": {"accuracy", "n"}, "test": {…}}, "by_link": {exact|fuzzy|coref|role|translit: n},
+"errors": [first 60 wrong mentions]}``; with role records also ``"role_accuracy"``, ``"n_role"`` (and
+``"e2e_role_accuracy"``). ``accuracy`` and the split figures count ordinary mentions only.
 Raises ``FileNotFoundError`` when the gold file or the shared corpus is missing.
 """
 from __future__ import annotations
@@ -76,15 +81,22 @@ def evaluate(path: Path | None = None, e2e: bool = True) -> dict:
     path = Path(path) if path else DEFAULT
     if not path.is_file():
         raise FileNotFoundError(f"gold file not found: {path}")
-    gold = load_gold(path)
+    gold_all = load_gold(path)
+    gold = [g for g in gold_all if g.get("kind") != "role"]
+    roles_gold = [g for g in gold_all if g.get("kind") == "role"]
     shared = shared_data()
     needed: dict[str, set[str]] = defaultdict(set)
-    for g in gold:
+    for g in gold_all:
         needed[g["corpus"]].add(g["id"])
     arts = load_articles(needed, shared)
     by_art: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for g in gold:
         by_art[(g["corpus"], g["id"])].append(g)
+    roles_by_art: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for g in roles_gold:
+        roles_by_art[(g["corpus"], g["id"])].append(g)
+        by_art.setdefault((g["corpus"], g["id"]), [])
+    n_role = ok_role = e2e_role = 0
     n = ok = n_kb = ok_kb = n_nil = ok_nil = e2e_ok = offset_err = 0
     by_link: Counter = Counter()
     split_n: Counter = Counter()
@@ -126,8 +138,17 @@ def evaluate(path: Path | None = None, e2e: bool = True) -> dict:
             if not good and len(errors) < 60:
                 errors.append({"id": g["id"], "split": g.get("split", "dev"), "surface": g["surface"],
                                "gold": g["english"], "pred": e.english, "kb_id": e.kb_id, "link": e.link})
+        for g in roles_by_art.get(key, []):
+            n_role += 1
+            good = _role_ok(g, doc.entities)
+            ok_role += good
+            if not good and len(errors) < 60:
+                errors.append({"id": g["id"], "split": g.get("split", "dev"), "surface": g["surface"], "kind": "role",
+                               "gold": g["english"], "pred": _role_pred(g, doc.entities)})
         if pipeline_run is not None:
             pdoc = pipeline_run(Document(text=text, pub_date=date))
+            for g in roles_by_art.get(key, []):
+                e2e_role += _role_ok(g, pdoc.entities)
             for g in gs:
                 over = [p for p in pdoc.entities if p.start < g["end"] and g["start"] < p.end and p.link != "role"]
                 over.sort(key=lambda p: -(min(p.end, g["end"]) - max(p.start, g["start"])))
@@ -145,4 +166,23 @@ def evaluate(path: Path | None = None, e2e: bool = True) -> dict:
            "by_link": dict(by_link), "errors": errors}
     if e2e:
         res["e2e_accuracy"] = pct(e2e_ok, n)
+    if n_role:
+        res["role_accuracy"] = pct(ok_role, n_role)
+        res["n_role"] = n_role
+        if e2e:
+            res["e2e_role_accuracy"] = pct(e2e_role, n_role)
     return res
+
+
+def _role_pred(g: dict, ents: list) -> str | None:
+    """English of the linker's role entity overlapping the gold role span (None when there is none)."""
+    over = [e for e in ents if e.link == "role" and e.start < g["end"] and g["start"] < e.end]
+    return over[0].english if over else None
+
+
+def _role_ok(g: dict, ents: list) -> bool:
+    """A role record is right when a role entity over its span names the gold person (NIL gold: no KB holder)."""
+    over = [e for e in ents if e.link == "role" and e.start < g["end"] and g["start"] < e.end]
+    if g["english"] == "NIL":
+        return not any(e.kb_id for e in over)
+    return any(same_english(g["english"], e.english) for e in over)

@@ -6,8 +6,8 @@ Sources (see ``docs/bench/linking.md`` and ``../shared/data/README.md`` for lice
   ranges), ``orgs.tsv`` (international organisations, armed groups, parties, government bodies, media),
   ``places.tsv`` (cities/regions with coordinates), ``country_aliases.tsv`` and ``country_names.tsv``;
 - ``kb/countries.json`` (mledoze/countries, ODbL): Arabic names (``translations.ara``), ISO codes, lat/lon;
-- ``kb/world-cities.csv`` (CC BY 4.0): Arabic city names, cleaned of the known errors (the "ولاية" prefix is
-  dropped, Arabic names with Latin letters and names equal to the English one are skipped) and of rows whose Arabic
+- ``kb/world-cities.csv`` (CC BY 4.0): Arabic city names, cleaned of the known errors (the "ولاية" and "محافظة" prefixes are
+  dropped: the row is the city, not its governorate; Arabic names with Latin letters and names equal to the English one are skipped) and of rows whose Arabic
   label is not a transliteration of the English name (:func:`plausible_translit`, e.g. "ذكر" labelled Male); a row
   is merged into the curated city of the same country with the same English name or the same Arabic alias;
 - ``dictionaries/upetrarch-arabic/actor_dict_ar_v4.txt`` (UniversalPetrarch, MIT): Arabic actor names with CAMEO
@@ -204,8 +204,9 @@ def cities(shared: Path, by_en: dict[str, str]) -> list[dict]:
             cen = (row.get("CountryNameEn") or "").strip()
             if not ar or not en:
                 continue
-            if ar.startswith("ولاية "):
-                ar = ar[len("ولاية "):].strip()
+            for head in ("ولاية ", "محافظة "):  # the row is the city; "محافظة X" names its governorate
+                if ar.startswith(head):
+                    ar = ar[len(head):].strip()
             if _LATIN.search(ar) or ar == en or not plausible_translit(ar, en):
                 continue
             ar = ar.split("،")[0].strip()

@@ -94,8 +94,32 @@ class RoleMatch:
 # ----------------------------------------------------------------------------------------------- matching keys
 
 def tokens(s: str) -> list[str]:
-    """Normalised word tokens of ``s`` (Arabic normalised, Latin lower-cased, punctuation dropped)."""
-    return _WORD.findall(normalize(s).lower().replace("_", " "))
+    """Normalised word tokens of ``s`` (Arabic normalised, Latin lower-cased, punctuation dropped).
+
+    A bare ``عبد`` / ``ابو`` is joined to the next word, as news text writes these compound names both ways
+    (``عبد المهدي`` = ``عبدالمهدي``, ``ابو ظبي`` = ``ابوظبي``)."""
+    toks = _WORD.findall(normalize(s).lower().replace("_", " "))
+    if len(toks) < 2 or not any(t in _JOIN_NEXT for t in toks[:-1]):
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if toks[i] in _JOIN_NEXT and i + 1 < len(toks):
+            out.append(toks[i] + toks[i + 1])
+            i += 2
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+def raw_token_count(s: str) -> int:
+    """Number of words of ``s`` before the ``عبد``/``ابو`` joining of :func:`tokens` (a span length in text words)."""
+    return len(_WORD.findall(normalize(s).lower().replace("_", " ")))
+
+
+# words that form one name with the next word (normalised forms, written joined or apart)
+_JOIN_NEXT = frozenset({"عبد", "ابو"})
 
 
 def alias_key(s: str) -> str:
@@ -206,9 +230,12 @@ class KB:
             sk = skeleton(a)
             if sk and re.search("[\u0600-\u06ff]", sk):
                 self._skel.setdefault(sk, []).append((k, e.id))
-            n = len(k.split())
+            n = raw_token_count(a)
             ft = k.split()[0]
             self._first_tok[ft] = max(self._first_tok.get(ft, 0), n)
+            raw_first = _WORD.findall(normalize(a).lower().replace("_", " "))[0]
+            if raw_first != ft:  # عبد الله … is also reached from the text word عبد
+                self._first_tok[raw_first] = max(self._first_tok.get(raw_first, 0), n)
         for role, country, start, end in e.roles:
             self._holders.setdefault((role, country or ""), []).append((start, end, e.id))
 
@@ -264,7 +291,7 @@ class KB:
 
     def fuzzy(self, text: str, limit: int = 5, cutoff: float = 85.0) -> list[tuple[KBEntity, float]]:
         """Variant-tolerant candidates for ``text``: aliases with the same :func:`skeleton` (score = rapidfuzz
-        ratio of the exact keys, floored at ``cutoff``), then rapidfuzz ratio over all skeletons of the same token
+        ratio of the exact keys, floored at ``cutoff``; a skeleton of fewer than 6 consonants needs ratio ≥ 90), then rapidfuzz ratio over all skeletons of the same token
         count. Output: up to ``limit`` (entity, score 0–100) pairs, best first, all scores ≥ ``cutoff``."""
         from rapidfuzz import fuzz, process
 
@@ -275,9 +302,16 @@ class KB:
         for first in strip_clitics(toks[0])[:4]:
             q = " ".join([first] + toks[1:])
             sk = skeleton(q)
+            short = len(sk.replace(" ", "")) < 6  # few consonants: the skeleton alone is not distinctive
             for k, eid in self._skel.get(sk, []):
-                s = max(cutoff, fuzz.ratio(q, k))
+                r = fuzz.ratio(q, k)
+                if short and r < 90:
+                    continue  # لو كانغ is not لي كيانغ
+                s = max(cutoff, r)
                 best[eid] = max(best.get(eid, 0.0), s)
+        if len(toks) == 1 and len(skeleton(toks[0])) < 4:
+            # one short word: its skeleton is shared by unrelated names (شيانغ / شنيانغ)
+            best = {i: s for i, s in best.items() if s >= 100.0}
         if not best:
             q = " ".join(toks)
             sk = skeleton(q)
@@ -288,28 +322,68 @@ class KB:
                                                    score_cutoff=max(cutoff, 80.0)):
                     if len(cand.split()) != len(sk.split()):
                         continue
+                    short = len(sk.replace(" ", "")) < 6
                     for k, eid in self._skel[cand]:
-                        s = min(sc, fuzz.ratio(q, k) + 10)
+                        s = min(sc, fuzz.ratio(q, k) + (0 if short else 10))
                         if s >= cutoff:
                             best[eid] = max(best.get(eid, 0.0), s)
         # every word must match: a shared generic word (شبه جزيرة …) is not enough
-        qtoks = [skeleton(t) for t in toks]
         for eid in list(best):
             e = self.entities[eid]
-            if not any(self._tokwise(qtoks, a) for a in e.aliases if len(tokens(a)) == len(toks)):
+            if not any(self._tokwise(toks, a) for a in e.aliases if len(tokens(a)) == len(toks)):
                 del best[eid]
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], -self.entities[kv[0]].prior))
         return [(self.entities[i], s) for i, s in ranked[:limit]]
 
-    @staticmethod
-    def _tokwise(qtoks: list[str], alias: str) -> bool:
-        from rapidfuzz import fuzz
-        atoks = [skeleton(t) for t in tokens(alias)]
-        if len(atoks) != len(qtoks):
+    def _tokwise(self, qwords: list[str], alias: str) -> bool:
+        """Word-by-word agreement of a query (normalised words) with an alias of the same length.
+
+        An ordinary Arabic word (``noise_common_words``) or a nationality adjective must be the same word
+        (article and final ة aside; inner vowel letters may differ, الفدرالي = الفيدرالي, the last letter not) or
+        the same nationality (القوات الإماراتية is not القوات الأمريكية, المفوض is not
+        المفوضية); a name word with the same skeleton agrees; otherwise a name word may differ by one consonant when both skeletons
+        have ≥ 4 consonants (a replaced one: ≥ 5, بولتون is not بولسون), by two when both have ≥ 7 — so كاري
+        (كر) is not كوريلا (كرل) and كين (كن) is not ماكين (مكن); a 3-consonant word may differ by one only when
+        it is the one differing word of a multi-word name (إيمانويل ماكغون → ماكرون)."""
+        from rapidfuzz.distance import Levenshtein
+
+        awords = tokens(alias)
+        atoks = [skeleton(t) for t in awords]
+        if len(atoks) != len(qwords):
             return False
-        return all(a == b or fuzz.ratio(a, b) >= 66 for a, b in zip(qtoks[1:], atoks[1:])) and (
-            qtoks[0] == atoks[0] or fuzz.ratio(qtoks[0], atoks[0]) >= 66 or
-            any(skeleton(c) == atoks[0] for c in strip_clitics(qtoks[0])))
+        common = _common_words()
+        n_diff = 0
+        pending: list[tuple[list[str], str]] = []
+        for i, (w, aw, a) in enumerate(zip(qwords, awords, atoks)):
+            forms = strip_clitics(w) if i == 0 else [w]
+            if any(f in common or self.demonym(f) for f in forms):
+                # an ordinary word: the same word (article / final ة aside), or the same nationality
+                dem = self.demonym(aw)
+                la = _loose_tok(aw)
+                if not any(_loose_tok(f) == la or (dem and self.demonym(f) == dem)
+                           or (skeleton(f) == a and _loose_tok(f)[-1:] == la[-1:]) for f in forms):
+                    return False
+                continue
+            sks = [skeleton(f) for f in forms]
+            if a in sks:
+                continue
+            n_diff += 1
+            pending.append((sks, a))
+        for sks, a in pending:
+            ok = False
+            for q in sks:
+                if not q:
+                    continue
+                d = Levenshtein.distance(q, a)
+                m = min(len(q), len(a))
+                sub = len(q) == len(a)  # a replaced consonant (not an inserted / dropped one)
+                if (d <= 1 and (m >= 5 or (m == 4 and not sub) or (m == 3 and not sub and n_diff == 1
+                                                                     and len(qwords) >= 2))) or (d <= 2 and m >= 7):
+                    ok = True
+                    break
+            if not ok:
+                return False
+        return True
 
     def demonym(self, word: str) -> str | None:
         """ISO alpha-3 of an Arabic nationality adjective in any inflection and with clitics (الروسي، الروسية،
@@ -391,6 +465,11 @@ class KB:
                 return RoleMatch(role, country, agent, n)
         return None
 
+    def is_role_word(self, word: str) -> bool:
+        """True when normalised ``word`` (as written, clitics included) begins a role phrase of ``roles.tsv``."""
+        w = normalize(word).lower()
+        return w in self._role_first or (w.startswith("ال") and w[2:] in self._role_first)
+
     def _match_role(self, cand: list[str], toks: tuple[str, ...]) -> tuple[int, str | None] | None:
         i = j = 0
         country = None
@@ -410,6 +489,18 @@ class KB:
                     continue
             return None
         return i, country
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Ordinary Arabic words (normalised) from ``lexicons/noise_common_words.txt.gz`` (empty when missing)."""
+    import gzip
+    p = LEXICONS / "noise_common_words.txt.gz"
+    try:
+        with gzip.open(p, "rt", encoding="utf-8") as fh:
+            return frozenset(w.strip() for w in fh if w.strip() and not w.startswith("#"))
+    except OSError:
+        return frozenset()
 
 
 def load_role_rows(path: Path | None = None) -> list[tuple[str, str, str]]:

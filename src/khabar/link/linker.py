@@ -7,7 +7,9 @@ Public entry: :func:`link` (``Document -> Document``, in place). Steps, in order
    ``data/kb/gazetteer_stop.txt``), added where they overlap no existing entity (``link="exact"``).
 2. **Candidates** per mention: exact alias (:meth:`KB.lookup`, clitics stripped), then a role/title prefix
    stripped (``الرئيس الأوكراني فولوديمير زيلنسكي`` → the name), then variant-tolerant matching for transliterated
-   names (:meth:`KB.fuzzy`: consonant-class skeleton + rapidfuzz ratio ≥ 85, ``link="fuzzy"``).
+   names (:meth:`KB.fuzzy`: consonant-class skeleton + rapidfuzz ratio ≥ 85, word by word: ordinary words and
+   nationality adjectives must agree, name words may differ by one consonant only when long enough,
+   ``link="fuzzy"``). A trailing place adjective (الجنوبية، الجديدة) or another nationality is never trimmed away.
 3. **Context ranking** of several candidates: type agreement with the NER label, the KB prior, countries already
    seen in the document (linked places and nationality adjectives), and for persons an office held on the
    publication date.
@@ -16,7 +18,9 @@ Public entry: :func:`link` (``Document -> Document``, in place). Steps, in order
 5. **Roles**: role phrases (``وزير الخارجية الروسي``, ``الرئيس الأوكراني``, ``مستشار الأمن القومي``) parsed with
    :meth:`KB.parse_role`. Followed by a person's name (apposition) they set that person's ``role`` (and country /
    actor code when the name is NIL); alone they become an extra ``PER`` entity with ``link="role"`` carrying the
-   office holder on ``doc.pub_date`` (:meth:`KB.office_holder`) or at least the actor code (``RUSGOV``).
+   person named with the same office earlier in the document, else the office holder on ``doc.pub_date``
+   (:meth:`KB.office_holder`; a UN envoy by the article's main country), or at least the actor code (``RUSGOV``);
+   a former-office marker (السابق، الأسبق) stops resolution.
 6. **NIL**: ``english`` is a Latin transliteration (:func:`khabar.link.translit.transliterate` when available,
    else the ANETAC/google word table of the KB, else a letter map), ``kb_id`` None, ``link="translit"``.
 
@@ -56,6 +60,36 @@ def _stop() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _heads() -> frozenset[str]:
     p = KB_DIR / "generic_heads.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _apposition_titles() -> frozenset[str]:
+    """Ranks and honorifics between a role phrase and the name (``data/kb/apposition_titles.txt``)."""
+    p = KB_DIR / "apposition_titles.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _former_markers() -> frozenset[str]:
+    """Words after a role phrase that make it a former office (السابق، الأسبق …; ``data/kb/former_markers.txt``)."""
+    p = KB_DIR / "former_markers.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _place_modifiers() -> frozenset[str]:
+    """Adjectives that make a different place of a name (الجنوبية، الجديدة …; ``data/kb/place_modifiers.txt``)."""
+    p = KB_DIR / "place_modifiers.txt"
     if not p.is_file():
         return frozenset()
     return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
@@ -218,6 +252,11 @@ def _rank(kb: KB, cands: list[KBEntity], label: str, doc_countries: dict[str, in
             s += 2
         if e.id.startswith("up:"):
             s -= 1
+        if (e.id.startswith("city:") and not _is_curated_city(e) and e.country not in doc_countries
+                and any(c is not e and not c.id.startswith("city:") for c in cands)):
+            # a public world-cities row sharing its name with a curated region/organisation/country
+            # (القوقاز: Caucasia, Colombia vs the Caucasus) needs its country in the document
+            s -= 3
         return s
     return max(cands, key=score)
 
@@ -409,6 +448,29 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
     def inside(a: int) -> Entity | None:
         return owner.get(a)
 
+    # persons of the document known to hold an office: (start, role, country, entity), from the KB (office held
+    # on the publication date) and from appositions met below; a later bare role phrase refers to them
+    named: list[tuple[int, str, str | None, Entity]] = [
+        (e.start, e.role, e.country, e) for e in ents
+        if e.label == "PER" and e.link != "role" and e.role and (e.kb_id or e.english)]
+    place_countries: dict[str, int] = {}
+    for e in ents:
+        if e.kb_id and e.country and e.label in ("GPE", "LOC"):
+            place_countries[e.country] = place_countries.get(e.country, 0) + 1
+    titles = _apposition_titles()
+
+    def named_holder(role: str, country: str | None, agent: str | None, before: int) -> Entity | None:
+        if country is None and agent != "IGO":
+            # a national office without its nation: only when one person of the document holds it
+            # (… رئيس الوزراء نتنياهو … ثم: رئيس الوزراء), not among several (لافروف، فيصل بن فرحان … وزير الخارجية)
+            who = {e.kb_id or e.english: e for st, r, c, e in named if r == role and st < before}
+            return next(iter(who.values())) if len(who) == 1 else None
+        best = None
+        for st, r, c, e in named:
+            if st < before and r == role and (country is None or c == country) and (best is None or st > best[0]):
+                best = (st, e)
+        return best[1] if best else None
+
     last_role: list = [None, None]  # [sentence start token, country] of the last person office seen
     for sent in doc.sentences or []:
         i = sent.tok_start
@@ -423,10 +485,14 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 continue
             j = i + rm.n_tokens  # first token after the role phrase
             a, b = toks[i].start, toks[j - 1].end
+            if any(t.norm in _former_markers() for t in toks[j:min(j + 2, sent.tok_end)]):
+                i = j  # a former holder (الرئيس المصري السابق …) is not today's office holder
+                continue
             host = inside(a)
             country = rm.country
             # coordinated offices share the nationality: وزير الخارجية السعودي … ومستشار الأمن القومي
             if (country is None and rm.role not in GROUP_ROLES and toks[i].norm.startswith("و")
+                    and not kb.is_role_word(toks[i].norm)  # وزير is a role word itself, not و + زير
                     and last_role[0] == sent.tok_start and last_role[1]):
                 country = last_role[1]
             if rm.role not in GROUP_ROLES and country:
@@ -447,8 +513,8 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
             hops = 0
             while k < sent.tok_end and hops < 3:
                 t = toks[k]
-                if t.text in ("،", ",", "-", "–", ":"):
-                    k += 1
+                if t.text in ("،", ",", "-", "–", ":") or (t.start not in starts and t.norm in titles):
+                    k += 1  # punctuation, or a rank / honorific before the name (اللواء، السيد)
                     hops += 1
                     continue
                 e = starts.get(t.start)
@@ -482,6 +548,8 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 i = j
                 continue
             if nxt is not None:
+                if rm.role not in GENERIC_ROLES:
+                    named.append((nxt.start, rm.role, country, nxt))
                 nxt.role = nxt.role or rm.role
                 if nxt.kb_id is None:
                     holder = (kb.office_holder(rm.role, country, doc.pub_date)
@@ -510,8 +578,24 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 i = j
                 continue
             holder = None
+            definite = any(f.startswith("ال") for f in strip_clitics(toks[j - 1].norm))
+            person = (named_holder(rm.role, country, rm.agent, a)
+                      if rm.role not in GENERIC_ROLES and (country or definite) else None)
+            if person is not None:
+                # the office holder named earlier in the same document (…، المفوض الأوروبي ديمتري … ثم: المفوض الأوروبي)
+                out.append(Entity(a, b, doc.text[a:b], "PER", english=person.english, kb_id=person.kb_id,
+                                  country=person.country or country, actor_code=person.actor_code,
+                                  role=rm.role, link="role", score=90.0))
+                i = j
+                continue
             if rm.role not in GENERIC_ROLES:
                 holder = kb.office_holder(rm.role, country, doc.pub_date) if country or rm.agent == "IGO" else None
+                if holder is None and country is None and rm.agent == "IGO":
+                    # an international post held per country (المبعوث الأممي): the country the article is about
+                    for c, _ in sorted(place_countries.items(), key=lambda kv: -kv[1])[:2]:
+                        holder = kb.office_holder(rm.role, c, doc.pub_date)
+                        if holder is not None:
+                            break
             if holder is not None:
                 out.append(Entity(a, b, doc.text[a:b], "PER", english=holder.english, kb_id=holder.id,
                                   country=holder.country, actor_code=holder.actor_code, role=rm.role, link="role",
@@ -626,7 +710,9 @@ def _link(doc: Document) -> None:
                 cache[key] = kb.fuzzy(ent.text, limit=5, cutoff=85.0) if re.search("[\u0600-\u06ff]", key) else []
             except Exception:  # noqa: BLE001
                 cache[key] = []
-        cands = [(e, s) for e, s in cache[key] if _type_ok(ent.label, e) and not e.id.startswith("city:XXX")]
+        # UniversalPetrarch names (word-by-word English) are too noisy to be reached by a variant spelling
+        cands = [(e, s) for e, s in cache[key] if _type_ok(ent.label, e)
+                 and not e.id.startswith(("city:XXX", "up:"))]
         if not cands:
             continue
         top = max(s for _, s in cands)
@@ -703,7 +789,12 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
             text = doc.text[sub[0].start:sub[-1].end]
             if alias_key(text) in stop:
                 continue
-            cands = [c for c in kb.lookup(text) if not c.id.startswith(("up:",))]
+            tail = toks[a + size:]
+            if tail and any(f in _place_modifiers() for f in strip_clitics(tail[0].norm)):
+                continue  # أمريكا الجنوبية is not أمريكا, القاهرة الجديدة is not القاهرة
+            tail_country = kb.demonym(tail[0].norm) if tail else None
+            cands = [c for c in kb.lookup(text) if not c.id.startswith(("up:",))
+                     and not (tail_country and c.country and c.country != tail_country)]
             if size == 1:
                 cands = [c for c in cands if not c.id.startswith("city:") or _is_curated_city(c)]
                 cands = [c for c in cands if c.prior >= 4 and _type_ok(ent.label, c)]

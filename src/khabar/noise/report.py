@@ -43,6 +43,7 @@ from khabar.text.normalize import is_arabic_char, normalize, strip_clitics
 COMMON_WORDS = LEXICONS / "noise_common_words.txt.gz"
 LETTER_SWAPS = LEXICONS / "noise_letter_swaps.tsv"
 FOREIGN_LM = LEXICONS / "noise_foreign_lm.json.gz"
+MISTRANSLATIONS = LEXICONS / "noise_mistranslations.tsv"
 
 #: fuzzy links scored below this (0–1 scale; a score above 1 is read as 0–100) are reported as transliteration
 FUZZY_NOISE_BELOW = 0.97
@@ -414,9 +415,61 @@ def _transliteration(doc: Document) -> list[Noise]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def mistranslation_calques() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Calques of English office titles: normalised token tuple → (intended Arabic title, English title), from
+    ``data/lexicons/noise_mistranslations.tsv`` (empty when the file is missing)."""
+    out: dict[tuple[str, ...], tuple[str, str]] = {}
+    try:
+        lines = MISTRANSLATIONS.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#"):
+            key = tuple(normalize(w) for w in parts[0].split())
+            if key:
+                out[key] = (parts[1].strip(), parts[2].strip())
+    return out
+
+
+def _mistranslation(doc: Document) -> list[Noise]:
+    """Literal MT renderings of office titles (``رسوم الدولة`` for Secretary of State) in title position: a PER
+    entity starts within two words after the phrase (``… الدولة آنذاك أنتوني …``)."""
+    calques = mistranslation_calques()
+    if not calques or not doc.tokens:
+        return []
+    per_starts = {e.start for e in doc.entities if e.label == "PER"}
+    first = {k[0] for k in calques}
+    maxn = max(len(k) for k in calques)
+    toks = doc.tokens
+    out: list[Noise] = []
+    for i, t in enumerate(toks):
+        forms = strip_clitics(t.norm)
+        if not any(f in first for f in forms):
+            continue
+        for n in range(min(maxn, len(toks) - i), 0, -1):
+            rest = tuple(x.norm for x in toks[i + 1:i + n])
+            hit = next((calques[(f,) + rest] for f in forms if (f,) + rest in calques), None)
+            if hit is None:
+                continue
+            after = toks[i + n:i + n + 3]
+            if (not any(x.start in per_starts for x in after)
+                    or (after and after[0].norm.startswith("ل") and after[0].start not in per_starts)):
+                break  # no name in title position, or a portfolio complement (… الدولة للشؤون المحلية)
+            f0 = next(f for f in forms if (f,) + rest in calques)
+            a = t.start + (len(t.norm) - len(f0) if t.norm.endswith(f0) else 0)  # proclitic و ف … outside
+            b = toks[i + n - 1].end
+            out.append(Noise(a, b, doc.text[a:b], "mistranslation",
+                             f"literal translation of the title {hit[1]!r}; intended {hit[0]}"))
+            break
+    return out
+
+
 # --------------------------------------------------------------------------- entry
 def report_noise(doc: Document) -> Document:
-    """Fill ``doc.noise`` (in place; returns ``doc``) with Latin runs, spelling variants and transliterations.
+    """Fill ``doc.noise`` (in place; returns ``doc``) with Latin runs, spelling variants, transliterations and
+    mistranslated titles (calques of ``noise_mistranslations.tsv`` before a person's name).
 
     Input: a Document (``entities`` may be empty: Latin runs and token-level variants need only the text).
     Output: the same Document; ``noise`` gets new :class:`Noise` records sorted by offset, one per
@@ -426,7 +479,8 @@ def report_noise(doc: Document) -> Document:
         text = doc.text if isinstance(doc.text, str) else ""
         found: list[Noise] = []
         steps = (("latin runs", lambda: _latin_runs(text)), ("token variants", lambda: _token_variants(doc, text)),
-                 ("entity variants", lambda: _entity_variants(doc)), ("transliteration", lambda: _transliteration(doc)))
+                 ("entity variants", lambda: _entity_variants(doc)), ("transliteration", lambda: _transliteration(doc)),
+                 ("mistranslation", lambda: _mistranslation(doc)))
         for name, step in steps:
             try:
                 found.extend(step())
