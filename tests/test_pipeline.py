@@ -94,6 +94,17 @@ def test_reader_extracts_html():
     assert art.format == "html" and "بغداد" in art.text and "<p>" not in art.text
 
 
+def test_reader_uses_html_metadata_and_drops_navigation():
+    html = ('<html><head><title>زيارة إلى بغداد</title>'
+            '<meta property="article:published_time" content="2024-05-06T09:30:00+03:00"></head><body>'
+            '<nav>الرئيسية | رياضة | اقتصاد | اتصل بنا</nav><article><p>'
+            + "وصل وزير الخارجية الأردني إلى بغداد صباح اليوم في زيارة رسمية تستمر يومين. " * 4
+            + "</p></article><footer>جميع الحقوق محفوظة</footer></body></html>").encode()
+    art = read_bytes(html, "page.html")
+    assert art.date and art.date.startswith("2024-05-06"), "trafilatura (with lxml_html_clean) must read the date"
+    assert "اتصل بنا" not in art.text and "جميع الحقوق" not in art.text and not art.warnings
+
+
 @pytest.mark.parametrize("content,expect_ok", [
     (b"", True),
     ("خبر قصير جدا".encode("cp1256"), True),

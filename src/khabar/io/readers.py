@@ -6,6 +6,7 @@ Errors are :class:`ReadError` with a one-line message.
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -118,19 +119,32 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
 _HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<\?xml|<rss|<feed)", re.I)
 
 
-def extract_html(html: str) -> tuple[str, str | None, str | None]:
-    """Article body, title and date of an HTML page (trafilatura); falls back to tag stripping."""
+@functools.lru_cache(maxsize=1)
+def _trafilatura() -> tuple[object | None, str | None]:
+    """(module, None) when trafilatura imports, else (None, one-line reason)."""
     try:
         import trafilatura
+    except Exception as exc:  # noqa: BLE001 - e.g. lxml without lxml_html_clean
+        return None, f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return trafilatura, None
 
-        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
-        meta = trafilatura.extract_metadata(html)
-        title = getattr(meta, "title", None) if meta else None
-        date = getattr(meta, "date", None) if meta else None
-        if text:
-            return text, title, date
-    except Exception:  # noqa: BLE001
-        pass
+
+def extract_html(html: str) -> tuple[str, str | None, str | None]:
+    """Article body, title and date of an HTML page (trafilatura); falls back to tag stripping.
+
+    Input: the page as text. Output: ``(body, title or None, date string or None)``. Never raises.
+    """
+    traf, _ = _trafilatura()
+    if traf is not None:
+        try:
+            text = traf.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+            meta = traf.extract_metadata(html)
+            title = getattr(meta, "title", None) if meta else None
+            date = getattr(meta, "date", None) if meta else None
+            if text:
+                return text, title, date
+        except Exception:  # noqa: BLE001
+            pass
     import html as _html
 
     body = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", " ", html)
@@ -146,6 +160,10 @@ def read_bytes(data: bytes, name: str = "<input>") -> Article:
     text, enc, warns = decode(data)
     if _HTML.match(text[:2000]) or (name.lower().endswith((".html", ".htm", ".xml")) and "<" in text):
         body, title, date = extract_html(text)
+        reason = _trafilatura()[1]
+        if reason:
+            warns = list(warns) + [f"HTML article extraction unavailable ({reason}); tags were stripped instead, "
+                                   "so menus may remain and the page's date and title are not read"]
         return Article(body, enc, "html", title, date, warns)
     return Article(text, enc, warnings=warns)
 
