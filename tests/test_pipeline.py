@@ -187,3 +187,15 @@ def test_long_input_in_pieces_keeps_every_offset(monkeypatch):
     for ev in d["events"]:
         s = d["sentences"][ev["sentence"]]
         assert s["start"] <= ev["trigger"]["start"] < s["end"]
+
+
+def test_run_on_sentence_is_cut_at_clause_marks():
+    from khabar.text.segment import MAX_SENTENCE_TOKENS
+    clause = "أعلن المتحدث باسم الحكومة العراقية أن الوزراء ناقشوا خطة لإعادة إعمار المدن المتضررة، "
+    text = clause * 60  # one line, no full stop: about 840 tokens
+    doc = khabar.analyze(text, "2024-01-01")
+    sizes = [s.tok_end - s.tok_start for s in doc.sentences]
+    assert len(doc.sentences) > 1 and max(sizes) <= MAX_SENTENCE_TOKENS
+    assert all(doc.tokens[s.tok_end - 1].text == "،" for s in doc.sentences[:-1])  # cut after a clause mark
+    assert sum(sizes) == len(doc.tokens) and any("run-on" in w for w in doc.warnings)
+    assert all(text[s.start:s.end].strip() == text[s.start:s.end] for s in doc.sentences)

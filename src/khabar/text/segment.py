@@ -3,6 +3,9 @@
 Tokens: runs of Arabic letters (with diacritics/tatweel), runs of Latin letters/digits (with inner ``-``/``.``
 such as ``G-20``, ``3.5``), or single punctuation characters. Clitics stay attached (as in ANERcorp).
 Sentences end at a newline, or after ``. ! ? ؟ …`` followed by whitespace when not inside a quotation.
+A run-on "sentence" longer than :data:`MAX_SENTENCE_TOKENS` tokens (machine-translated text without full stops,
+an unclosed quotation mark) is cut into pieces, after the last clause mark (``، ؛ , ; :``) before the limit when
+there is one, so that the per-sentence stages stay linear in the length of the input.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ _TOKEN = re.compile(
 )
 _END = set(".!?؟…")
 _OPEN_Q = {"“": "”", "«": "»", "„": "“"}
+MAX_SENTENCE_TOKENS = 120
+_CLAUSE_MARKS = set("،؛,;:")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -62,14 +67,43 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _pieces(toks: list[Token], limit: int = MAX_SENTENCE_TOKENS) -> list[list[Token]]:
+    """``toks`` cut into runs of at most ``limit`` tokens, each ending after a clause mark when one lies in the
+    second half of the window."""
+    out: list[list[Token]] = []
+    i = 0
+    while len(toks) - i > limit:
+        cut = i + limit
+        for k in range(i + limit - 1, i + limit // 2 - 1, -1):
+            if toks[k].text in _CLAUSE_MARKS:
+                cut = k + 1
+                break
+        out.append(toks[i:cut])
+        i = cut
+    out.append(toks[i:])
+    return out
+
+
 def segment(doc: Document) -> Document:
-    """Fill ``doc.tokens`` and ``doc.sentences`` (in place; returns ``doc``). Never raises on any str input."""
+    """Fill ``doc.tokens`` and ``doc.sentences`` (in place; returns ``doc``). Never raises on any str input.
+
+    Sentence offsets are characters of ``doc.text``; a sentence over :data:`MAX_SENTENCE_TOKENS` tokens is cut
+    into pieces (see the module doc), and a warning in ``doc.warnings`` says how many were cut.
+    """
     doc.tokens, doc.sentences = [], []
+    cut = 0
     for a, b in _sentence_spans(doc.text):
         toks = tokenize(doc.text, a, b)
         if not toks:
             continue
-        i0 = len(doc.tokens)
-        doc.tokens.extend(toks)
-        doc.sentences.append(Sentence(a, b, i0, len(doc.tokens)))
+        pieces = _pieces(toks) if len(toks) > MAX_SENTENCE_TOKENS else [toks]
+        cut += len(pieces) > 1
+        for piece in pieces:
+            i0 = len(doc.tokens)
+            doc.tokens.extend(piece)
+            pa, pb = (a, b) if len(pieces) == 1 else (piece[0].start, piece[-1].end)
+            doc.sentences.append(Sentence(pa, pb, i0, len(doc.tokens)))
+    if cut:
+        doc.warnings.append(f"{cut} run-on sentence(s) of over {MAX_SENTENCE_TOKENS} tokens were cut into pieces "
+                            "at clause marks")
     return doc
