@@ -174,6 +174,14 @@ def test_pipe_generator_input() -> None:
 def test_pipe_pub_dates_shorter_than_texts() -> None:
     docs = list(khabar.pipe([A, Q, A], pub_dates=[DATE]))
     assert len(docs) == 3, f"{len(docs)} Documents for 3 inputs"
+    assert docs[0].pub_date == DATE and not any("fewer" in w for w in docs[0].warnings)
+    assert all(d.pub_date is None and any("fewer items than texts" in w for w in d.warnings) for d in docs[1:])
+
+
+def test_pipe_pub_dates_longer_than_texts_warns() -> None:
+    with pytest.warns(UserWarning, match="more items than texts"):
+        docs = list(khabar.pipe([A], pub_dates=[DATE, DATE]))
+    assert len(docs) == 1 and docs[0].pub_date == DATE
 
 
 def test_pipe_bad_date_in_batch_keeps_one_document_each() -> None:

@@ -103,6 +103,22 @@ def test_parse_date_forms():
     assert parse_date("yesterday-ish") is None
     assert parse_date("2021-02-30") is None
     assert parse_date(None) is None
+    assert parse_date("18/02/2018") == "2018-02-18" and parse_date("02-03-2018 10:00") == "2018-03-02"
+    assert parse_date("31.12.2019") == "2019-12-31" and parse_date("13/13/2018") is None
+    assert parse_date("18/02-2018") is None
+
+
+def test_json_records_with_other_field_names(tmp_path: Path):
+    p = tmp_path / "crawl.jsonl"
+    rows = [{"content": "خبر أول عن بغداد.", "date_extracted": "2015-07-21 02:51:32"},
+            {"body": "خبر ثان عن عمان.", "published": "21/07/2015"},
+            {"headline": "لا نص هنا"}]
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    recs = list(iter_records([p]))
+    assert [r.text for r in recs[:2]] == [rows[0]["content"], rows[1]["body"]]
+    assert [r.pub_date for r in recs[:2]] == ["2015-07-21", "2015-07-21"]
+    assert any("date_extracted" in w for w in recs[0].warnings) and not recs[1].warnings
+    assert recs[2].error and "content" in recs[2].error
 
 
 def test_every_unit_yields_one_record(mixed_folder: Path):
@@ -458,3 +474,77 @@ def test_ingest_date_option_fills_only_missing_dates(tmp_path: Path):
     assert jsn[0] == "2020-05-04" and not any("--date" in w for w in jsn[1])
     with pytest.raises(store.StoreError):
         store.ingest([src], tmp_path / "e.duckdb", progress=False, default_date="10/03/2024")
+
+
+def test_ingest_keeps_new_content_under_an_old_path_and_reused_ids(tmp_path: Path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    db = tmp_path / "f.duckdb"
+
+    def write(ids):
+        with open(feed / "latest.jsonl", "w", encoding="utf-8") as fh:
+            for i in ids:
+                fh.write(json.dumps({"id": f"n{i}", "date": "2024-02-0%d" % (1 + i % 5),
+                                     "text": article(i)}, ensure_ascii=False) + "\n")
+
+    write(range(0, 3))
+    assert store.ingest([feed], db, progress=False).ok == 3
+    write(range(3, 6))                      # same file name, same line numbers, other articles
+    res = store.ingest([feed], db, progress=False)
+    assert (res.ok, res.already) == (3, 0)
+    assert store.ingest([feed], db, progress=False).already == 3   # idempotent after that
+    other = tmp_path / "other.jsonl"        # a second feed reusing id n0 for another text
+    other.write_text(json.dumps({"id": "n0", "text": article(7)}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert store.ingest([other], db, progress=False).ok == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ids = sorted(r[0] for r in con.execute("SELECT id FROM documents WHERE status = 'ok'").fetchall())
+    finally:
+        con.close()
+    assert len(ids) == 7 and [i for i in ids if i.startswith("n0~")], ids
+
+
+def test_foreign_databases_are_refused_without_writing(tmp_path: Path):
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    foreign = tmp_path / "mine.duckdb"
+    con = duckdb.connect(str(foreign))
+    con.execute("CREATE TABLE documents (x INTEGER)")
+    con.close()
+    lite = tmp_path / "lite.duckdb"
+    sqlite3.connect(str(lite)).execute("CREATE TABLE t (x)").connection.commit()
+    src = tmp_path / "a.txt"
+    src.write_text(article(1), encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(app, ["ingest", str(src), "--db", str(foreign), "--quiet"])
+    assert r.exit_code == 2 and "not a khabar store" in r.output
+    con = duckdb.connect(str(foreign), read_only=True)
+    try:
+        assert [t[0] for t in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == \
+            ["documents"]
+    finally:
+        con.close()
+    for args in (["events", "--db", str(lite)], ["entities", "--db", str(foreign)]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2 and "extensions.duckdb.org" not in r.output, r.output
+
+
+def test_query_options_are_checked(event_db: Path, tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    runner = CliRunner()
+    for args in (["events", "-n", "-1"], ["entities", "-n", "0"], ["events", "--type", "FOO"],
+                 ["events", "--country", "sa"], ["events", "--since", "2025-03-01", "--until", "2025-01-01"],
+                 ["export", "--format", "parquet", "--out", str(tmp_path / "afile")]):
+        (tmp_path / "afile").write_text("x")
+        r = runner.invoke(app, args + ["--db", str(event_db)])
+        assert r.exit_code == 2, (args, r.output)
+    r = runner.invoke(app, ["events", "--db", str(event_db), "--format", "json"])
+    days = [e["day"] for e in json.loads(r.stdout) if e["day"]]
+    assert days == sorted(days, reverse=True)

@@ -375,8 +375,10 @@ def export(
         Console().print(str(f), highlight=False)
 
 
-def _print_rows(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, Any]], title: str) -> None:
-    """Rows as a rich table (``columns``: (header, row -> str)), JSON list or CSV (all columns)."""
+def _print_rows(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, Any]], title: str,
+                limit: int | None = None) -> None:
+    """Rows as a rich table (``columns``: (header, row -> str)), JSON list or CSV (all columns); a table that
+    reached ``limit`` rows says that more may match."""
     import csv as _csv
     import datetime as _dt
 
@@ -399,7 +401,9 @@ def _print_rows(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, Any
         return
     from rich.text import Text
 
-    t = Table(title=f"{title} ({len(rows)})")
+    more = limit is not None and len(rows) >= limit
+    t = Table(title=f"{title} ({len(rows)} shown)" if more else f"{title} ({len(rows)})",
+              caption=f"more rows may match: raise --limit (now {limit}) or use --format json" if more else None)
     for i, (h, _) in enumerate(columns):
         t.add_column(h, no_wrap=i == 0)
     for r in rows:
@@ -428,20 +432,21 @@ def events_cmd(
     since: Optional[str] = typer.Option(None, "--since", help="First day, YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, "--until", help="Last day, YYYY-MM-DD."),
     fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table | json | csv"),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="At most N rows (default: 50 for table, all otherwise)."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="At most N rows (default: 50 for table, all otherwise)."),
 ) -> None:
     """Aggregated events across documents (same type, actors, day, place → one row)."""
     store = _store()
+    limit = limit if limit is not None else (50 if fmt == QueryFormat.table else None)
     try:
         rows = store.query_events(db, type=type_, actor=actor, country=country, since=since, until=until,
-                                  limit=limit if limit is not None else (50 if fmt == QueryFormat.table else None))
+                                  limit=limit)
     except (store.StoreError, ValueError) as exc:
         fail(str(exc))
     _print_rows(rows, fmt, [
         ("day", lambda r: r["day"]), ("event", lambda r: f"{_who(r, 'source')} — {r['type']}"
                                                           f"{'/' + r['mode'] if r.get('mode') else ''} → {_who(r, 'target')}"),
         ("cameo", lambda r: r.get("cameo")), ("where", lambda r: r.get("location_english") or r.get("location_country")),
-        ("mentions", lambda r: r["n_mentions"]), ("articles", lambda r: r["n_articles"])], "Events")
+        ("mentions", lambda r: r["n_mentions"]), ("articles", lambda r: r["n_articles"])], "Events", limit)
 
 
 @app.command("entities")
@@ -450,20 +455,20 @@ def entities_cmd(
     type_: Optional[str] = typer.Option(None, "--type", "-t", help="Entity label: PER, ORG, LOC, GPE, MISC."),
     country: Optional[str] = typer.Option(None, "--country", "-c", help="ISO alpha-3 country."),
     fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table | json | csv"),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="At most N rows (default: 50 for table, all otherwise)."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="At most N rows (default: 50 for table, all otherwise)."),
 ) -> None:
     """Canonical entities across documents (by KB id, or normalised text + label when not linked)."""
     store = _store()
+    limit = limit if limit is not None else (50 if fmt == QueryFormat.table else None)
     try:
-        rows = store.query_entities(db, type=type_, country=country,
-                                    limit=limit if limit is not None else (50 if fmt == QueryFormat.table else None))
-    except store.StoreError as exc:
+        rows = store.query_entities(db, type=type_, country=country, limit=limit)
+    except (store.StoreError, ValueError) as exc:
         fail(str(exc))
     _print_rows(rows, fmt, [
         ("entity", lambda r: r.get("english") or _iso(r.get("surface"))), ("label", lambda r: r["label"]),
         ("country", lambda r: r.get("country")), ("actor", lambda r: r.get("actor_code")),
         ("docs", lambda r: r["n_docs"]), ("mentions", lambda r: r["n_mentions"]),
-        ("arabic", lambda r: _iso(r.get("surface")))], "Entities")
+        ("arabic", lambda r: _iso(r.get("surface")))], "Entities", limit)
 
 
 def main() -> None:

@@ -201,14 +201,20 @@ def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -
     return run(doc)
 
 
+_NO_DATE_LEFT = "\x00pub_dates ran out"
+
+
 def _worker(args: tuple[Any, Any]) -> Document:
     text, date = args
+    ran_out = date == _NO_DATE_LEFT
     try:
-        return analyze(text, date)
+        d = analyze(text, None if ran_out else date)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
         d = Document(text=text if isinstance(text, str) else "", pub_date=None)
         d.warnings.append(f"failed: {type(exc).__name__}: {exc}")
-        return d
+    if ran_out:
+        d.warnings.append("no publication date: pub_dates has fewer items than texts")
+    return d
 
 
 def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | None = None, n_process: int = 1,
@@ -218,24 +224,32 @@ def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | Non
     Input: an iterable of str (a single str is one text; decode bytes first with
     :func:`khabar.io.readers.decode`); ``pub_dates`` an iterable
     of ``YYYY-MM-DD`` (or None), a single date string for all texts, or None. When ``pub_dates`` is shorter than
-    ``texts`` the remaining texts get no date (never dropped). ``n_process`` > 1 uses a process pool (each worker
+    ``texts`` the remaining texts get no date and a warning saying so (never dropped); when it is longer, a
+    :class:`UserWarning` is issued at the end. ``n_process`` > 1 uses a process pool (each worker
     loads the models once). An input that fails (bad date, not text) yields a Document with a ``failed: …``
     warning, so the output always has exactly one Document per input.
     """
     if isinstance(texts, (str, bytes)):
         texts = [texts]
+    given = None
     if pub_dates is None or isinstance(pub_dates, str):
         dates: Iterable[Any] = itertools.repeat(pub_dates)
     else:
-        dates = itertools.chain(pub_dates, itertools.repeat(None))
+        given = iter(pub_dates)
+        dates = itertools.chain(given, itertools.repeat(_NO_DATE_LEFT))
     pairs = zip(texts, dates)
     n_process = max(1, int(n_process))
     if n_process <= 1:
         for pair in pairs:
             yield _worker(pair)
-        return
-    import multiprocessing as mp
+    else:
+        import multiprocessing as mp
 
-    ctx = mp.get_context("fork")
-    with ctx.Pool(n_process) as pool:
-        yield from pool.imap(_worker, pairs, chunksize=chunksize)
+        ctx = mp.get_context("fork")
+        with ctx.Pool(n_process) as pool:
+            yield from pool.imap(_worker, pairs, chunksize=chunksize)
+    if given is not None and next(given, _NO_DATE_LEFT) is not _NO_DATE_LEFT:
+        import warnings
+
+        warnings.warn("khabar.pipe: pub_dates has more items than texts; the extra dates were ignored",
+                      UserWarning, stacklevel=2)

@@ -12,9 +12,11 @@ Supported inputs (``iter_records(paths)``):
 - ``.txt`` / ``.text``: one article, decoded by :func:`khabar.io.readers.read_bytes` (UTF-8, UTF-16,
   Windows-1256 …); a ``.txt`` whose content starts with ``<DOC>`` is read as TREC (the layout of ANT corpus).
 - ``.html`` / ``.htm``: one article, body extracted by :func:`khabar.io.readers.read_bytes` (trafilatura).
-- ``.jsonl`` / ``.ndjson``: one record per non-blank line, a JSON object with ``text`` (str, required) and the
-  optional ``id``, ``title``, ``date`` (or ``date_iso``, preferred when present, as in ANT corpus), ``url``,
-  ``source``; other keys are ignored.
+- ``.jsonl`` / ``.ndjson``: one record per non-blank line, a JSON object with the article text in ``text``
+  (or, when absent, ``content``, ``body`` or ``article``; required, a string) and the optional ``id``,
+  ``title``, ``url``, ``source`` and a date: ``date_iso`` (as in ANT corpus), ``date``, ``published``,
+  ``pubDate``, ``datePublished`` or ``date_published``, first present wins; ``date_extracted`` (a crawl time, as in
+  SaudiNewsNet) is used last, with a warning. Other keys are ignored.
 - ``.json``: one object (one record) or a list of objects (one record each), same keys as JSON Lines.
 - ``.xml`` / ``.trec`` / ``.sgml`` / ``.sgm``: TREC style ``<DOC> <DOCNO>…</DOCNO> <TEXT>…</TEXT> </DOC>``,
   one record per ``<DOC>``; title from ``TITLE``/``HEADLINE``/``HL``, date from ``DATE``/``TIME``/
@@ -23,7 +25,8 @@ Supported inputs (``iter_records(paths)``):
 - any of these with a further ``.gz`` (``x.jsonl.gz``, ``x.xml.gz``) is decompressed on the fly.
 
 Dates are normalised to ``YYYY-MM-DD`` (ISO 8601 with or without time/offset, RFC 2822 as in RSS feeds,
-``YYYY/MM/DD``); an unparseable date leaves ``pub_date`` None and adds a warning.
+``YYYY/MM/DD``, and day-first ``DD/MM/YYYY`` / ``DD-MM-YYYY`` / ``DD.MM.YYYY`` as written in the Arab press); an
+unparseable date leaves ``pub_date`` None and adds a warning.
 """
 from __future__ import annotations
 
@@ -78,13 +81,15 @@ class Record:
 
 # --------------------------------------------------------------------------- dates
 _YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_DMY = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
 
 
 def parse_date(value: object) -> str | None:
     """Normalise a publication date to ``YYYY-MM-DD``; None when absent or unparseable.
 
     Accepts ISO 8601 (``2018-02-18``, ``2018-02-18T17:21:49+00:00``: the calendar date as written, no time-zone
-    shift), ``YYYY/MM/DD``, and RFC 2822 (``Sun, 18 Feb 2018 17:21:49 GMT``).
+    shift), ``YYYY/MM/DD``, day-first ``18/02/2018`` / ``18-02-2018`` / ``18.02.2018`` (the Arab press's order;
+    ``02/03/2018`` is 2 March), and RFC 2822 (``Sun, 18 Feb 2018 17:21:49 GMT``).
     """
     if value is None:
         return None
@@ -95,6 +100,12 @@ def parse_date(value: object) -> str | None:
     if m:
         try:
             return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    m = _DMY.match(s)
+    if m:
+        try:
+            return _dt.date(int(m.group(4)), int(m.group(3)), int(m.group(1))).isoformat()
         except ValueError:
             return None
     try:
@@ -124,21 +135,31 @@ def _set_date(rec: Record, *values: object) -> None:
 
 
 # --------------------------------------------------------------------------- JSON records
+_TEXT_KEYS = ("text", "content", "body", "article")
+_DATE_KEYS = ("date_iso", "date", "published", "pubDate", "datePublished", "date_published")
+
+
 def _from_obj(obj: object, rec: Record) -> Record:
     """Fill ``rec`` from one decoded JSON value (object with ``text``); sets ``error`` when malformed."""
     if not isinstance(obj, dict):
         rec.error = f"not a JSON object ({type(obj).__name__})"
         return rec
-    text = obj.get("text")
+    field = next((k for k in _TEXT_KEYS if obj.get(k) is not None), None)
+    text = obj.get(field) if field else None
     if not isinstance(text, str):
-        rec.error = "missing 'text'" if text is None else f"'text' is not a string ({type(text).__name__})"
+        rec.error = ("missing 'text' (or 'content', 'body', 'article')" if text is None
+                     else f"{field!r} is not a string ({type(text).__name__})")
     else:
         rec.text = text
     rec.id = _clean(obj.get("id"))
     rec.title = _clean(obj.get("title"))
     rec.url = _clean(obj.get("url"))
     rec.source = _clean(obj.get("source"))
-    _set_date(rec, obj.get("date_iso"), obj.get("date"))
+    _set_date(rec, *(obj.get(k) for k in _DATE_KEYS))
+    if rec.date_raw is None and _clean(obj.get("date_extracted")):
+        _set_date(rec, obj.get("date_extracted"))
+        if rec.pub_date:
+            rec.warnings.append("publication date taken from 'date_extracted' (the crawl time)")
     return rec
 
 

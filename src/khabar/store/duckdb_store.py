@@ -10,10 +10,13 @@ Character offsets are ``start_char`` (inclusive) / ``end_char`` (exclusive) in c
 Guarantees of :func:`ingest`:
 
 - **Identity**: a document's ``id`` is the id given by the input, else the SHA-256 of its text. An input unit's
-  ``input`` key (absolute path, plus ``:line`` / ``#n``) is the primary key of ``documents``.
+  ``input`` key (absolute path, plus ``:line`` / ``#n``) is the primary key of ``documents``. An id already
+  stored for a *different* text becomes ``id~<12 hex digits of the text's SHA-256>`` (with a warning), so two
+  feeds that number their items alike lose nothing.
 - **Every input accounted for**: each unit ends as exactly one ``documents`` row: ``ok``; ``failed`` with a
   ``reason`` (unreadable, malformed JSON line, no text, pipeline crash); or ``skipped`` (its id was already
-  ingested from another unit: ``reason`` names the id).
+  ingested from another unit with the same text: ``reason`` names the id). A unit whose key is stored but whose
+  text has changed since (a feed file rewritten under the same name) is a new unit ``key@<12 hex digits>``.
 - **Atomic and resumable**: rows are written in transactions that each hold whole documents (a document's
   child rows and its ``documents`` row commit together), so a kill (even SIGKILL) loses at most the
   uncommitted batch and never leaves half a document; re-running skips every unit whose ``input`` is already in
@@ -31,6 +34,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -114,13 +118,17 @@ def connect(db: str | os.PathLike, read_only: bool = False):
     path = Path(db)
     if read_only and not path.exists():
         raise StoreError(f"no such database: {db}")
+    if path.exists() and path.is_dir():
+        raise StoreError(f"{db} is a folder, not a database file")
+    # No network: DuckDB would otherwise try to download an extension to read e.g. a SQLite file.
+    offline = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
     try:
         if read_only:
-            con = duckdb.connect(str(path), read_only=True)
+            con = duckdb.connect(str(path), read_only=True, config=offline)
         else:
             # Small row groups: a checkpoint rewrites the row group being appended to, so with DuckDB's default
             # (122,880 rows) the memory of each checkpoint grows with the corpus (whole article texts).
-            con = duckdb.connect()
+            con = duckdb.connect(config=offline)
             lit = str(path).replace("'", "''")
             con.execute(f"ATTACH '{lit}' AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
             con.execute("USE store")
@@ -129,13 +137,24 @@ def connect(db: str | os.PathLike, read_only: bool = False):
             con.execute(f"SET memory_limit = '{INGEST_MEMORY}'")
     except duckdb.Error as exc:
         raise StoreError(f"cannot open {db}: {str(exc).splitlines()[0]}") from None
+    try:
+        names = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()").fetchall()}
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() \
+            if "meta" in names else None
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"cannot read {db}: {str(exc).splitlines()[0]}") from None
+    if names and version is None:
+        con.close()
+        shown = ", ".join(sorted(names)[:5]) + (" …" if len(names) > 5 else "")
+        raise StoreError(f"{db} is a DuckDB database but not a khabar store (tables: {shown}); "
+                         "give a new file or a store written by 'khabar ingest'")
     if not read_only:
         init_schema(con)
-    else:
-        names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "documents" not in names:
-            con.close()
-            raise StoreError(f"{db} is not a khabar store (no documents table)")
+    elif "documents" not in names:
+        con.close()
+        raise StoreError(f"{db} is not a khabar store (no documents table)")
     return con
 
 
@@ -415,9 +434,11 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
     try:
         if retry_failed:
             con.execute("DELETE FROM documents WHERE status = 'failed'")
-        done = {r[0] for r in con.execute("SELECT input FROM documents").fetchall()}
-        known = {r[0] for r in con.execute(
-            "SELECT id FROM documents WHERE status IN ('ok', 'failed') AND id IS NOT NULL").fetchall()}
+        # input key -> SHA-256 of the text stored for it (None when it could not be read)
+        done = dict(con.execute("SELECT input, text_sha256 FROM documents").fetchall())
+        # document id -> SHA-256 of its text, for ids analysed (or failed) before
+        known = dict(con.execute("SELECT id, text_sha256 FROM documents "
+                                 "WHERE status IN ('ok', 'failed') AND id IS NOT NULL").fetchall())
         writer = _Writer(con, batch_size, commit_seconds, on_commit)
         pending_meta: dict[str, Any] = {}   # key -> (Record, doc id) of units in flight
         texts: dict[str, str] = {}          # key -> text of units in flight
@@ -497,11 +518,20 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
         try:
             for rec in iter_records(inputs):
                 res.read += 1
+                sha = hashlib.sha256((rec.text or "").encode("utf-8")).hexdigest() if rec.error is None else None
                 if rec.key in done:
-                    res.already += 1
-                    advance()
-                    continue
-                done.add(rec.key)
+                    if sha is None or done[rec.key] in (None, sha):
+                        res.already += 1
+                        advance()
+                        continue
+                    # the same file/line now holds another text (a feed file rewritten under one name)
+                    rec.warnings.append(f"input {rec.key} held another text in an earlier run; stored as a new unit")
+                    rec.key = f"{rec.key}@{sha[:12]}"
+                    if rec.key in done:
+                        res.already += 1
+                        advance()
+                        continue
+                done[rec.key] = sha
                 if rec.error is not None:
                     res.failed += 1
                     reason = rec.error
@@ -510,14 +540,19 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                     advance()
                     continue
                 text = rec.text or ""
-                doc_id = rec.id or hashlib.sha256(text.encode("utf-8")).hexdigest()
+                doc_id = rec.id or sha
+                if doc_id in known and known[doc_id] not in (None, sha):
+                    # an id reused for a different text (two feeds numbering from 1, an updated article)
+                    rec.warnings.append(f"id {doc_id} was already used for a different text; "
+                                        f"stored as {doc_id}~{sha[:12]}")
+                    doc_id = f"{doc_id}~{sha[:12]}"
                 if doc_id in known:
                     res.skipped += 1
                     writer.add(_doc_row(rec, doc_id, "skipped", f"duplicate of id {doc_id}", text, None,
                                         store_text=False), None)
                     advance()
                     continue
-                known.add(doc_id)
+                known[doc_id] = sha
                 if not text.strip():
                     res.failed += 1
                     res.failures["empty text"] = res.failures.get("empty text", 0) + 1
@@ -629,6 +664,21 @@ def _where(filters: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
+def _alpha3(country: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{3}", country.strip()):
+        raise ValueError(f"--country: {country!r} is not an ISO 3166 alpha-3 code (e.g. SAU, RUS, USA)")
+    return country.strip().upper()
+
+
+def _day(option: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"{option}: {value!r} is not a YYYY-MM-DD date ({exc})") from None
+
+
 def query_events(db: str | os.PathLike, type: str | None = None, actor: str | None = None,
                  country: str | None = None, since: str | None = None, until: str | None = None,
                  limit: int | None = None) -> list[dict[str, Any]]:
@@ -637,23 +687,30 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
     ``type``: PLOVER type (case-insensitive); ``actor``: case-insensitive substring of either actor's English
     name, CAMEO code or KB id; ``country``: ISO alpha-3 of either actor or of the location; ``since``/``until``:
     inclusive ``YYYY-MM-DD`` bounds on the event day. Output: list of dicts (columns of ``events_agg``).
-    Raises :class:`StoreError` (database) or ValueError (bad date).
+    Raises :class:`StoreError` (database) or ValueError (unknown type, a country that is not 3 letters, a bad
+    date, ``since`` after ``until``). Rows are ordered newest day first (undated last).
     """
     filters: list[tuple[str, list[Any]]] = []
     if type:
+        known = sorted({t for t, _ in agg._plover_scores()})
+        if type.upper() not in known:
+            raise ValueError(f"--type: unknown PLOVER event type {type!r} (one of {', '.join(known)})")
         filters.append(("upper(type) = upper(?)", [type]))
     if actor:
         cols = ["source_english", "source_actor_code", "source_kb_id", "target_english", "target_actor_code",
                 "target_kb_id"]
         filters.append(("(" + " OR ".join(f"{c} ILIKE ?" for c in cols) + ")", [f"%{actor}%"] * len(cols)))
     if country:
-        filters.append(("upper(?) IN (source_country, target_country, location_country)", [country]))
-    if since:
-        filters.append(("day >= ?::DATE", [_dt.date.fromisoformat(since).isoformat()]))
-    if until:
-        filters.append(("day <= ?::DATE", [_dt.date.fromisoformat(until).isoformat()]))
+        filters.append(("upper(?) IN (source_country, target_country, location_country)", [_alpha3(country)]))
+    lo, hi = _day("--since", since), _day("--until", until)
+    if lo and hi and lo > hi:
+        raise ValueError(f"--since {lo} is after --until {hi}")
+    if lo:
+        filters.append(("day >= ?::DATE", [lo]))
+    if hi:
+        filters.append(("day <= ?::DATE", [hi]))
     where, params = _where(filters)
-    sql = f"SELECT * FROM events_agg{where} ORDER BY day NULLS LAST, event_key"
+    sql = f"SELECT * FROM events_agg{where} ORDER BY day DESC NULLS LAST, event_key"
     if limit:
         sql += f" LIMIT {int(limit)}"
     return _fetch(db, sql, params)
@@ -667,7 +724,7 @@ def query_entities(db: str | os.PathLike, type: str | None = None, country: str 
     if type:
         filters.append(("upper(label) = upper(?)", [type]))
     if country:
-        filters.append(("upper(country) = upper(?)", [country]))
+        filters.append(("upper(country) = upper(?)", [_alpha3(country)]))
     where, params = _where(filters)
     sql = f"SELECT * FROM entities{where} ORDER BY n_docs DESC, n_mentions DESC, entity_key"
     if limit:
@@ -792,7 +849,12 @@ def export(db: str | os.PathLike, fmt: str, out: str | os.PathLike, header: bool
     :class:`StoreError` for the database.
     """
     outdir = Path(out)
-    outdir.mkdir(parents=True, exist_ok=True)
+    if outdir.exists() and not outdir.is_dir():
+        raise StoreError(f"--out {out} is a file; give a folder (created if missing)")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create folder {out}: {exc.strerror or exc}") from None
     con = connect(db, read_only=True)
     files: list[Path] = []
     try:
