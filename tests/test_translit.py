@@ -49,11 +49,40 @@ def test_long_word_does_not_hang():
     assert transliterate("ب" * 5000)
 
 
+def test_alignment_learns_two_letter_arabic_chunks():
+    # toy pairs (made up): the letter pair كس always goes with a single "x"
+    pairs = [("ماكس", "max"), ("اكسل", "axel"), ("ليكس", "lex"), ("تكسي", "taxi"), ("بوكس", "box"),
+             ("ماك", "mak"), ("سام", "sam"), ("ليك", "lek"), ("سيل", "sil"), ("بوس", "bos")]
+    aligned, table = translit.align(pairs, iterations=4, min_bigram=2)
+    assert aligned[0] is not None and ("كس", "x") in aligned[0], aligned[0]
+    assert all(a == "".join(x for x, _ in al) and e == "".join(y for _, y in al)
+               for (a, e), al in zip(pairs, aligned) if al)
+
+
+def test_kneser_ney_model_is_normalised():
+    seqs = [["ما", "رr", "كk"], ["ما", "رr"], ["كc", "ما", "رr", "كk"], ["سs", "ما"]]
+    counts, discounts = translit._kn_counts(seqs, 3)
+    assert all(0 < d <= 3 for ds in discounts for d in ds)
+    m = translit.JointNgram(3, counts, discounts, {"م": ["a"]})
+    for hist in [("<s>", "<s>"), ("<s>", "ما"), ("ما", "رr"), ("سs", "كc")]:
+        total = sum(m.prob(t, hist) for t in counts[""]) + m.prob("x", hist) * (m.vocab - len(counts[""]))
+        assert abs(total - 1.0) < 1e-9, (hist, total)
+    assert m.prob("رr", ("<s>", "ما")) > m.prob("كk", ("<s>", "ما"))
+
+
+def test_accuracy_floor_on_dev_unseen_words(shared):
+    # tuning split; words not in the training pairs are what transliterate() meets at run time
+    res = translit.evaluate(shared, split="dev")
+    assert res["anetac_all_unseen"]["exact_match"] >= 38.0, res
+    assert res["google"]["exact_match"] >= 29.0, res
+
+
 def test_accuracy_floors_on_test_splits(shared):
     res = translit.evaluate(shared, split="test")
     p = res["anetac_person"]
     assert p["n"] > 2000
-    assert p["exact_match"] >= 27.0, res
-    assert p["cer"] <= 22.0, res
-    assert res["google"]["exact_match"] >= 24.0, res
-    assert res["anetac_all"]["exact_match_attested"] >= 38.0, res
+    assert p["exact_match"] >= 33.0, res
+    assert p["cer"] <= 18.0, res
+    assert res["anetac_person_unseen"]["exact_match"] >= 36.0, res
+    assert res["google"]["exact_match"] >= 28.0, res
+    assert res["anetac_all"]["exact_match_attested"] >= 46.0, res
