@@ -14,7 +14,8 @@ Kinds
   (b) no linker needed: two Arabic tokens (after clitic stripping) that differ by exactly one inserted/deleted
   inner long-vowel letter (ا و ي) or by one swap of letters that transliterations confuse (ج/غ, ت/ط, س/ص, ك/ق —
   ``data/lexicons/noise_letter_swaps.tsv``), where neither is an ordinary Arabic word — or exactly one is and a
-  mention of either lies inside a named entity of ``doc.entities``. Ordinary words are the ANT-corpus words seen
+  mention of the other (the rare spelling) lies inside a named entity of ``doc.entities`` (or the ordinary one
+  does and the rare one looks foreign, see :func:`foreignness`). Ordinary words are the ANT-corpus words seen
   at least twice minus foreign-looking ones (``data/lexicons/noise_common_words.txt.gz``, built by
   :func:`build_lexicon`: ``python -m khabar.noise.report build``).
   One record per surface (its first occurrence), ``detail`` = the other spelling.
@@ -63,6 +64,7 @@ _URL = (r"(?<![A-Za-z0-9])(?:https?://|www\.)[^\s\u0600-\u06ff]+"
         r"|(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _LATIN_RUN = re.compile(
     rf"(?P<url>{_URL})|(?<![A-Za-z0-9\u00c0-\u024f])(?P<run>{_LATIN_WORD}(?:{_SEP}{_LATIN_WORD})*)")
+_HAMZA_SEAT = re.compile("[\u0624\u0626]")
 _PLAIN_WORD = re.compile("[\u0621-\u063a\u0641-\u064a]+")
 _ARABIC_WORD = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff\u064b-\u065f\u0670\u0640]+")
 
@@ -192,8 +194,8 @@ def _entity_cover(doc: Document) -> list[tuple[int, int]]:
 def _token_variants(doc: Document, text: str) -> list[Noise]:
     """Token pairs one vowel letter or one confusable letter apart, neither an ordinary word.
 
-    A pair where exactly one spelling is an ordinary word is kept only when a mention of either spelling lies
-    inside a named entity of ``doc.entities`` (NER says it is a name).
+    A pair where exactly one spelling is an ordinary word is kept only when a mention of the other spelling lies
+    inside a named entity of ``doc.entities`` (NER says the rare spelling is a name).
     """
     import bisect
 
@@ -250,7 +252,12 @@ def _token_variants(doc: Document, text: str) -> list[Noise]:
                     continue
                 n_ord = (u in common) + (v in common)
                 in_ent = u in named or v in named
-                if n_ord == 2 or (n_ord == 1 and not in_ent):
+                if n_ord == 2:
+                    continue
+                # an ordinary word beside a rare one: only when NER marks the rare spelling as (part of) a name, or
+                # marks the ordinary one and the rare one looks like a transliterated foreign name
+                rare = v if u in common else u
+                if n_ord == 1 and rare not in named and not (in_ent and foreignness(rare) > MIN_FOREIGNNESS):
                     continue
                 # without NER support, one of the spellings must look like a transliterated foreign name
                 if not in_ent and max(foreignness(u), foreignness(v)) <= MIN_FOREIGNNESS:
@@ -260,6 +267,9 @@ def _token_variants(doc: Document, text: str) -> list[Noise]:
                     continue
                 # a clitic-stripped form of the same token is not a variant (الرياض / رياض)
                 if u.endswith(v) or v.endswith(u):
+                    continue
+                # hamza on waw/ya marks a native word (رؤساء → روسا after normalisation), not a transliteration
+                if _HAMZA_SEAT.search(text[first[u][0]:first[u][1]] + text[first[v][0]:first[v][1]]):
                     continue
                 ed = _one_edit(u, v, swaps)
                 if ed:
@@ -603,14 +613,16 @@ def foreignness(word: str) -> float:
 
 
 def build_lexicon(shared_data_dir: Path, out: Path | None = None, min_count: int = 2,
-                  foreign_above: float = 0.0, name_margin: float = 0.75) -> dict:
+                  foreign_above: float = 0.0, name_margin: float = 0.75, always_top: int = 5000) -> dict:
     """Build ``noise_common_words.txt.gz``: the ordinary Arabic words (one normalised word a line).
 
     Ordinary = ANT-corpus words seen >= ``min_count`` times minus foreign-looking words: a word whose
     per-letter log-likelihood ratio between a character 4-gram model of transliterated names (ANETAC + google
     train Arabic sides) and one of the corpus words exceeds ``foreign_above`` (2-fold cross-fitted, so a word
     never scores itself); for tokens that are mostly names in ANERcorp-train / FANE (tagged as entity in at
-    least half of their occurrences) the bar is ``foreign_above - name_margin``.
+    least half of their occurrences) the bar is ``foreign_above - name_margin``. Among the ``always_top`` most
+    frequent corpus words, those that are not mostly names (كانوا) and those removed only by the name margin
+    (native-looking words that often sit inside names, e.g. الأمن in مجلس الأمن) stay ordinary.
     Input: the staged ``shared/data`` folder. Output: statistics dict. Source: ANT corpus v2.1 (citation
     licence; a word list only, no text).
     """
@@ -643,6 +655,7 @@ def build_lexicon(shared_data_dir: Path, out: Path | None = None, min_count: int
     # a word that is mostly a name (ANERcorp/FANE) needs a lower ratio than other words to leave the list,
     # so native names (محمد, الحسن) stay ordinary and foreign ones (ترامب) do not
     foreign: set[str] = set()
+    native_looking: set[str] = set()  # removed only through the name margin
     for f in (0, 1):
         lm_f = CharLM.fit(w for w in translit_names if fold(w) != f)
         lm_n = CharLM.fit(w for w in cands if fold(w) != f and w not in names)
@@ -651,13 +664,16 @@ def build_lexicon(shared_data_dir: Path, out: Path | None = None, min_count: int
                 r = lm_f.logprob(w) - lm_n.logprob(w)
                 if r > foreign_above or (w in names and r > foreign_above - name_margin):
                     foreign.add(w)
-    keep = sorted(w for w in cands if w not in foreign)
+                    if r <= foreign_above:
+                        native_looking.add(w)
+    top = {w for w, _ in counts.most_common(always_top) if w not in names or w in native_looking}
+    keep = sorted(w for w in cands if w not in foreign or w in top)
     out = Path(out) if out else COMMON_WORDS
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(out, "wb", mtime=0) as fh:
         fh.write(("# ordinary Arabic words: ANT corpus v2.1 words with count >= %d, minus foreign-looking words "
                   "(char 4-gram LLR vs ANETAC/google names); built by "
-                  "khabar.noise.report.build_lexicon\n" % min_count).encode("utf-8"))
+                  "khabar.noise.report.build_lexicon; the %d most frequent words are kept unless they are foreign-looking names\n" % (min_count, always_top)).encode("utf-8"))
         fh.write(("\n".join(keep) + "\n").encode("utf-8"))
     # the runtime foreignness models: all names vs the ordinary words
     lm_f = CharLM.fit(sorted(translit_names))
