@@ -383,3 +383,19 @@ def test_indefinite_head_in_construct_is_not_the_head_of_state():
     doc = run(text, date="2018-08-13", ents=[("رجب طيب أردوغان", "PER")])
     later = [e for e in doc.entities if e.link == "role" and e.start > text.index("وتابع")]
     assert not [e for e in later if e.english == "Recep Tayyip Erdoğan"]
+
+
+def test_ministry_inside_a_role_phrase_does_not_overlap_it():
+    from khabar.document import Document, Entity
+    from khabar.link.linker import link
+    from khabar.text.segment import segment
+
+    t = "وصل وزير الخارجية الأمريكي إلى أنقرة أمس لبحث الأزمة مع المسؤولين الأتراك."
+    d = segment(Document(t, pub_date="2018-02-16"))
+    a, b = t.index("الخارجية الأمريكي"), t.index("أنقرة")
+    d.entities = [Entity(a, a + len("الخارجية الأمريكي"), "الخارجية الأمريكي", "ORG"), Entity(b, b + 5, "أنقرة", "GPE")]
+    link(d)
+    spans = sorted((e.start, e.end) for e in d.entities)
+    assert all(x[1] <= y[0] for x, y in zip(spans, spans[1:])), [(e.text, e.label) for e in d.entities]
+    role = next(e for e in d.entities if e.link == "role")
+    assert role.text == "وزير الخارجية الأمريكي" and role.country == "USA"

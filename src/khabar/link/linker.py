@@ -748,7 +748,23 @@ def _link(doc: Document) -> None:
     # pass 4: roles
     doc.entities.extend(_roles(doc, kb))
     doc.entities.sort(key=lambda e: (e.start, -e.end))
+    _drop_nested_in_roles(doc)
     _clusters(doc)
+
+
+def _drop_nested_in_roles(doc: Document) -> None:
+    """Remove an organisation mention lying inside a role phrase of the same (or no) country: in وزير الخارجية
+    الأمريكي the office is the role entity's, and a nested "الخارجية الأمريكي" ORG would overlap it."""
+    roles = [e for e in doc.entities if e.link == "role"]
+    if not roles:
+        return
+
+    def nested(e: Entity) -> bool:
+        return e.label == "ORG" and e.link != "role" and any(
+            r.start <= e.start and e.end <= r.end and (r.start, r.end) != (e.start, e.end)
+            and (e.country is None or r.country is None or e.country == r.country) for r in roles)
+
+    doc.entities = [e for e in doc.entities if not nested(e)]
 
 
 def _ent_tokens(doc: Document, ent: Entity):
