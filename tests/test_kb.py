@@ -138,3 +138,12 @@ def test_role_word_check(kb):
 def test_short_skeleton_needs_close_spelling(kb):
     # لو كانغ and لي كيانغ share the skeleton ل كنك but are different names
     assert not [e for e, _ in kb.fuzzy("لو كانغ") if e.english == "Li Qiang"]
+
+
+def test_clitic_on_a_short_first_word_of_a_multiword_alias():
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert [e.english for e in kb.lookup("لبي بي سي")][:1] == ["BBC"]
+    assert [e.english for e in kb.lookup("وبي بي سي")][:1] == ["BBC"]
+    assert kb.lookup("لبي") == []  # a single short word is never clitic-stripped

@@ -275,6 +275,9 @@ class KB:
         if not toks:
             return []
         firsts = _proclitic_forms(toks[0])
+        # a short first word of a multi-word name can carry a clitic too (لبي بي سي → بي بي سي)
+        if len(toks) >= 2 and len(toks[0]) == 3 and toks[0][0] in "وفبلك":
+            firsts = firsts + [toks[0][1:]]
         for first in firsts:
             k = " ".join([first] + toks[1:])
             ids = self._exact.get(k)
