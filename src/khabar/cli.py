@@ -162,7 +162,7 @@ def print_pretty(d: dict) -> None:
         t.add_column(c)
     for q in d["quotes"]:
         sp = (q.get("speaker") or {}).get("english") or "?"
-        t.add_row(plain(sp), rtl((q.get("cue") or {}).get("text")), plain(q["kind"]), rtl(q["text"][:120]))
+        t.add_row(plain(sp), rtl((q.get("cue") or {}).get("text")), plain(q["kind"]), rtl(q["text"] if len(q["text"]) <= 120 else q["text"][:119].rstrip() + "…"))
     show(out, t)
     t = Table(title="Dates")
     for c in ("text", "type", "value", "anchor"):
