@@ -147,3 +147,11 @@ def test_clitic_on_a_short_first_word_of_a_multiword_alias():
     assert [e.english for e in kb.lookup("لبي بي سي")][:1] == ["BBC"]
     assert [e.english for e in kb.lookup("وبي بي سي")][:1] == ["BBC"]
     assert kb.lookup("لبي") == []  # a single short word is never clitic-stripped
+
+
+def test_frequency_mined_curated_rows_are_in_the_kb():
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert "Arizona" in [e.english for e in kb.lookup("أريزونا")]
+    assert any(e.actor_code == "SYRGOV" for e in kb.lookup("الحكومة السورية"))
