@@ -34,7 +34,7 @@ import bisect
 from dataclasses import dataclass
 
 from khabar.document import Actor, Document, Entity, Quote, Span, Token
-from khabar.quotes.lexicon import CueInfo, QuoteLexicon, load
+from khabar.quotes.lexicon import CueInfo, QuoteLexicon, common_words, load
 from khabar.quotes.marks import Quoted, find_quoted
 from khabar.text.normalize import normalize
 
@@ -42,6 +42,7 @@ _PUNCT_STOP = {".", "!", "?", "؟", "؛", ";"}
 _COMMA = {"،", ",", "-", "–", "—"}
 _QUOTE_CHARS = set("“”«»\"„‘’‹›")
 _TRIM_END = " \t\u00a0.,،:؛;-–—…"
+_HASHTAG_MARKS = {"#", "_"}
 
 
 def _newlines(text: str) -> list[int]:
@@ -132,6 +133,14 @@ class _Ctx:
                 return q
         return None
 
+    def quoted_at_mark(self, pos: int) -> Quoted | None:
+        """The quoted stretch whose opening or closing mark is at character ``pos`` (None if none)."""
+        i = bisect.bisect_right(self.q_opens, pos) - 1
+        for q in self.quoted[max(0, i - 1): i + 1]:
+            if q.open == pos or (q.closed and q.close == pos):
+                return q
+        return None
+
     def sent_bounds(self, si: int) -> tuple[int, int]:
         s = self.doc.sentences[si]
         return s.tok_start, min(s.tok_end, len(self.toks))
@@ -139,8 +148,12 @@ class _Ctx:
     def cue_at(self, i: int) -> _Cue | None:
         t = self.toks[i]
         norm = t.norm
+        if i + 1 < len(self.toks) and self.toks[i + 1].norm in self.lex.cue_blockers.get(self.strip_pro(norm), ()):
+            return None  # ردّ فعل (a reaction), not the speech verb ردّ
         info = self.lex.cues.get(norm)
         if info is not None:
+            if info.kind == "participle" and i > 0 and self.toks[i - 1].norm == "غير":
+                return None  # تقارير غير مؤكدة: an adjective (unconfirmed), not a speech participle
             return _Cue(i, info, False)
         if len(norm) > 3 and norm[0] in "وف":
             info = self.lex.cues.get(norm[1:])
@@ -172,7 +185,12 @@ class _Ctx:
         return r
 
     def _role_head(self, norm: str) -> str | None:
-        for w in dict.fromkeys((norm, self.strip_pro(norm))):
+        cands = [norm, self.strip_pro(norm)]
+        for suf in ("ها", "هم", "ه"):
+            if len(cands[1]) > len(suf) + 3 and cands[1].endswith(suf):
+                cands.append(cands[1][: -len(suf)])  # محاميه، رئيسها: a possessed role noun
+                break
+        for w in dict.fromkeys(cands):
             for c in (w, w[2:] if w.startswith("ال") else None, w[1:] if w.startswith("ل") and len(w) > 4 else None,
                       "ال" + w[2:] if w.startswith("لل") else None):
                 if not c:
@@ -247,6 +265,11 @@ def _definite(ctx: _Ctx, a: int, b: int) -> bool:
         n = n[1:]
     if n.startswith("ال") or n.startswith("لل"):
         return True
+    head = ctx.role_head(n)
+    if head is not None and ((n != head and n.startswith(head) and n[len(head):] in ("ه", "ها", "هم"))
+                             or (head.endswith("ه") and head[:-1] in ctx.lex.roles
+                                 and ctx.toks[a].text.rstrip().endswith("ه"))):
+        return True  # محاميه، رئيسها: a possessed role noun is definite (محاميه also reads محامية)
     if n.endswith("ا") or ctx.lex.roles.get(ctx.role_head(n) or "") == "org":
         return False  # حزب البديل …: a name in construct, not an anaphor
     if a + 1 < len(ctx.toks):
@@ -267,15 +290,20 @@ def _apposition(ctx: _Ctx, j: int, limit: int) -> Entity | tuple[int, int] | Non
     """A person named right after the comma at token ``j`` (up to 3 title words first): "، الجنرال X" → the
     entity; or, when NER missed the name, a short run of plain words closed by a comma (", سفيان السليطي،")
     → its token range."""
-    for k in range(j + 1, min(limit, j + 5)):
+    for k in range(j + 1, min(limit, j + 6)):
         e = ctx.ent_at_tok.get(k)
         if e is not None:
             return e if e.label in ("PER", None) else None
         t = ctx.toks[k]
-        if t.text in _COMMA and k > j + 1 and all(ctx.toks[m].text.isalpha() and ctx.role_head(ctx.toks[m].norm)
-                                                  is None and not ctx.is_source_noun(ctx.toks[m].norm)
-                                                  for m in range(j + 1, k)):
-            return (j + 1, k)
+        if k == j + 1 and t.norm in ctx.lex.apposition_pronouns:
+            continue  # "، هي تشوي سون-هوي"
+        words = [m for m in range(j + 1, k) if ctx.toks[m].text not in _HASHTAG_MARKS]
+        if t.text in _COMMA and words and all(ctx.toks[m].text.isalpha() and ctx.role_head(ctx.toks[m].norm)
+                                              is None and not ctx.is_source_noun(ctx.toks[m].norm)
+                                              for m in words):
+            return (j + 1, k)  # (also a hashtag name "#دميتري_بيسكوف" the NER missed)
+        if t.text in _HASHTAG_MARKS:
+            continue
         if ctx.is_punct(k) or ctx.is_comp(k) or t.norm in ctx.lex.adjunct_starters or t.norm in ctx.lex.skip_words:
             return None
     return None
@@ -305,6 +333,23 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
     while j < limit:
         t = ctx.toks[j]
         n = t.norm
+        head = role_a if role_a is not None else np_a
+        if head is not None and not adjunct and t.text in _QUOTE_CHARS | {"("} and j > head \
+                and ctx.lex.roles.get(ctx.role_head(ctx.toks[head].norm) or "") != "person" \
+                and not any(ctx.toks[m].norm in lex.adjunct_starters or ctx.toks[m].norm == "باسم"
+                            or ctx.ent_cover_tok.get(m) is not None for m in range(head, j)):
+            # وكالة الأنباء الرسمية "سانا" / (سبأ): the organisation's name in quotes or brackets after it
+            e = ctx.ent_at_tok.get(j + 1)
+            after = ctx.tok_index(e.end - 1) + 1 if e is not None else len(ctx.toks)
+            if e is not None and e.label in ("ORG", None) and after < len(ctx.toks) \
+                    and ctx.toks[after].text in _QUOTE_CHARS | {")"}:
+                return ("entity", e)
+        if head is not None and not adjunct and t.text in _QUOTE_CHARS:
+            qn = ctx.quoted_at_mark(t.start)
+            if qn is not None and qn.open == t.start and qn.closed \
+                    and len(ctx.text[qn.start:qn.end].split()) <= 3:
+                j = max(j + 1, ctx.tok_index(qn.close) + 1)  # رئيس "نادي الأمل" سامي نور: a quoted name
+                continue
         if t.text in _QUOTE_CHARS and role_a is None and np_a is None and not adjunct:
             q = ctx.in_quoted(t.start + 1)
             if q is not None and q.open == t.start and q.closed:
@@ -313,10 +358,18 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                     return ("entity", e)  # وأعلنت "إنتربول"
         if ctx.is_comp(j) or t.text == ":" or t.text in _QUOTE_CHARS or n in _PUNCT_STOP:
             break
-        if ctx.cue_at(j) is not None:
-            if j > i + 1:
-                break
+        cj = ctx.cue_at(j)
+        if cj is not None:
+            if j > i + 1 or cj.info.kind == "source":
+                break  # (وتابع وفقا لمقتطف …: an according-to phrase, the subject is implicit)
             j += 1  # وأضافت قائلة …: the participle repeats the cue
+            continue
+        if j == i + 1 and ctx.ent_at_tok.get(j) is None and ctx.role_head(n) is None and len(n) > 4 \
+                and n.endswith("ا") and not n.startswith("ال") and t.text.isalpha() \
+                and not ctx.is_source_noun(n) and j + 1 < limit and not ctx.is_comp(j + 1):
+            return None  # وأضاف ملوحا بسيف …: a circumstantial accusative first, the subject is implicit
+        if j == i + 1 and j + 1 < limit and (n, ctx.toks[j + 1].norm) in lex.subject_quantifiers:
+            j += 2  # قال كل من X و Y: the first conjunct is the speaker
             continue
         if n in lex.relatives:
             break
@@ -327,8 +380,17 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                 continue
             if np_a is not None:
                 # title / first name the NER missed, then the name: الفريق ضاحي خلفان
-                if j <= np_a + 3 and e.label in ("PER", None):
-                    return ("entity", e)
+                if j <= np_a + 3 and e.label in ("PER", None) and not ctx.is_source_noun(ctx.toks[np_a].norm):
+                    return ("entity", e)  # (وصف المركز عدالت بأنه: the person is the object, not a name)
+                if j == np_a + 1 and e.label == "ORG" and ctx.is_source_noun(ctx.toks[np_a].norm) \
+                        and n[:1] not in "لب":
+                    return ("entity", e)  # وكالة الأناضول، صحيفة الغارديان: the noun names the organisation
+                if j == np_a + 1 and e.label in ("GPE", "LOC") and n[:1] not in "لب" \
+                        and not ctx.toks[np_a].norm.startswith("ال"):
+                    return ("np", (np_a, skip_entity(e, j)))  # مطار أبوظبي، حكومة كندا: a construct name
+                if n.startswith("لل") and j <= np_a + 3 and e.label in ("ORG", "GPE"):
+                    # القيادة العامة للجيش السوري: the organisation owns the subject NP
+                    return ("np", (np_a, skip_entity(e, j)))
                 break
             if role_a is None and e.link == "role" and e.english is None:
                 role_a = j  # a role mention the linker could not resolve: read it as a role NP
@@ -342,6 +404,10 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                     j = skip_entity(e, j)
                     continue
                 return ("entity", e)
+            if j - 1 > role_a and ctx.toks[j - 1].norm[:1] == "ل" and ctx.role_head(ctx.toks[j - 1].norm) is not None \
+                    and ctx.ent_cover_tok.get(j - 1) is None:
+                j = skip_entity(e, j)  # المحامي السابق للرئيس الأمريكي دونالد ترامب: the complement's holder
+                continue
             if e.label in ("PER", None) and not (j - 2 > role_a and ctx.ent_cover_tok.get(j - 1) is None
                                                  and ctx.toks[j - 2].norm in lex.adjunct_starters):
                 if j == role_a + 1 and not ctx.toks[role_a].norm.startswith(("ال", "وال", "فال")):
@@ -379,6 +445,10 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                 break
             j += 1
             continue
+        if (role_a is not None or np_a is not None) and not adjunct and _genitive_ll(ctx, n) \
+                and j + 1 < limit and not ctx.is_comp(j + 1):
+            j += 1  # القيادة العامة للجيش …: a genitive complement of the subject NP, not an addressee
+            continue
         if role_a is not None and (n in lex.adjunct_starters or n.startswith("ل") or n == "باسم"):
             nxt = ctx.toks[j + 1].norm if j + 1 < limit else ""
             if n in ("مع", "عبر", "خلال", "امام", "اثناء", "عقب", "بعد", "قبل") or ctx.is_addressee(n) \
@@ -409,19 +479,115 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                                 and ctx.toks[b].norm not in lex.skip_words:
                             b += 1
                         return ("np", (k, b))
-                return None
+                return _document_issuer(ctx, j)
             np_a = j
         elif role_a is not None and not adjunct and t.text.isalpha() and not n.startswith("ال") \
-                and not _nisba(n) and ctx.role_head(n) is None and j > role_a + 1 and not _adjunct_noun(ctx, n):
+                and not _nisba(n) and ctx.role_head(n) is None and j > role_a + 1 and not _adjunct_noun(ctx, n) \
+                and not _ordinary(n) and ctx.toks[j - 1].norm not in lex.adjunct_starters:
             name_seen = True
         j += 1
     end = j
     if role_a is not None:
         if name_seen and end - role_a <= 12:
             return ("np", (role_a, end))  # a role NP that introduces a new named speaker
-        return ("role", (role_a, _np_end(ctx, role_a, end)))
+        return ("role", (role_a, _np_tail(ctx, role_a, _np_end(ctx, role_a, end))))
     if np_a is not None:
-        return ("np", (np_a, _np_end(ctx, np_a, end)))
+        return ("np", (np_a, _np_tail(ctx, np_a, _np_end(ctx, np_a, end))))
+    return None
+
+
+def _definite_source_antecedent(ctx: _Ctx, a: int, b: int, si: int) -> Entity | Actor | None:
+    """A bare definite source / organisation noun (وصف المركز، وقالت الجامعة) names an organisation introduced
+    before: the latest earlier organisation entity whose name holds that noun (مركز حقوق الإنسان), else the
+    latest earlier unnamed speaker whose surface holds it. None when the NP is longer or nothing matches."""
+    n = ctx.strip_pro(ctx.toks[a].norm)
+    if b - a != 1 or not n.startswith("ال") or not ctx.is_source_noun(n):
+        return None
+    stem = n[2:]
+    hi = bisect.bisect_left(ctx.ent_starts, ctx.toks[a].start)
+    best_e = None
+    for ei in range(hi - 1, max(-1, hi - 300), -1):
+        e = ctx.ents[ei]
+        if e.label in ("ORG", None) and stem in set(normalize_word(e.text).split()):
+            best_e = e
+            break
+    best_s = None
+    for r in reversed(ctx.sal[-60:]):
+        if r.sent < si - 3 * ctx.lex.max_back:
+            break
+        if r.pos < ctx.toks[a].start and r.ent is None and r.actor.text and \
+                stem in {w[2:] if w.startswith("ال") else w for w in normalize_word(r.actor.text).split()} \
+                and r.actor.text.strip() != ctx.toks[a].text:
+            best_s = r
+            break
+    if best_s is not None and (best_e is None or (best_s.actor.start or 0) > best_e.start):
+        return best_s.actor
+    return best_e
+
+
+def _np_before_comp(ctx: _Ctx, res: tuple[str, object], hi: int) -> bool:
+    """True when the subject candidate ``res`` is directly followed by a complementiser (… الأمر بأنه)."""
+    kind, val = res
+    if kind == "entity":
+        end = ctx.tok_index(val.end - 1) + 1  # type: ignore[union-attr]
+    else:
+        end = val[1]  # type: ignore[index]
+    return end < hi and ctx.is_comp(end)
+
+
+def _container_author(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
+    """Subject of a cue followed by "فيه / خلاله" (in it / during it) that refers back to a statement or speech
+    noun of its sentence: "أصدرت قبائل صعدة بياناً أكدت فيه أن" / "ألقى ماكرون خطابا قال خلاله إنه" → the
+    one who issued / gave it (the sentence's first person or organisation, else the NP after the issuing verb)."""
+    lex = ctx.lex
+    if i + 1 >= len(ctx.toks) or ctx.toks[i + 1].norm not in lex.container_pronouns:
+        return None
+    noun = None
+    for k in range(i - 1, max(lo - 1, i - 12), -1):
+        w = ctx.strip_pro(ctx.toks[k].norm)
+        w = w[:-1] if w.endswith("ا") and len(w) > 3 else w
+        if w in lex.document_nouns or w in lex.adjunct_nouns:
+            noun = k
+            break
+    if noun is None:
+        return None
+    e = ctx.ent_at_tok.get(noun + 1)
+    if e is not None and e.label in ("PER", "ORG", None) and ctx.toks[noun + 1].norm[:1] == "ل":
+        return ("entity", e)  # بعد تغريدة لترامب، قال فيها إن …: the noun's own author
+    first = _first_subject(ctx, lo, noun, ("PER", "ORG"))
+    if first is not None:
+        return first
+    iss = _document_issuer(ctx, noun + 1)
+    return iss
+
+
+def _document_issuer(ctx: _Ctx, j: int) -> tuple[str, object] | None:
+    """Author of the statement noun at token ``j`` (وأضاف البيان) when an earlier sentence (up to 3 back)
+    says who issued it: "أصدر مكتب الرئاسة بيانا" → the NP between the issuing verb and the indefinite
+    statement noun (an entity, else its surface). None when there is no such sentence."""
+    lex = ctx.lex
+    si = ctx.sent_of_tok[j]
+    lo = max(ctx.sent_bounds(max(0, si - 3))[0], j - 200)
+    for k in range(j - 1, lo, -1):
+        w = ctx.strip_pro(ctx.toks[k].norm)
+        if w.endswith("ا") and len(w) > 3:
+            w = w[:-1]  # بيانا (accusative)
+        if w not in lex.document_nouns or w.startswith("ال"):
+            continue
+        a = k - 1
+        while a > lo and ctx.toks[a - 1].norm not in _PUNCT_STOP and a > k - 10 \
+                and ctx.strip_pro(ctx.toks[a - 1].norm) not in lex.issue_verbs:
+            a -= 1
+        if a - 1 < lo or ctx.strip_pro(ctx.toks[a - 1].norm) not in lex.issue_verbs or a >= k:
+            continue
+        for m in range(a, k):
+            e = ctx.ent_at_tok.get(m)
+            if e is not None and e.label in ("ORG", "PER", None):
+                return ("entity", e)
+        b = a + 1
+        while b < k and not ctx.is_punct(b) and ctx.toks[b].norm not in lex.skip_words:
+            b += 1  # the NP after the verb, up to a comma or an adverb (قبائل صعدة، الأربعاء، بياناً)
+        return ("np", (a, b)) if b > a else None
     return None
 
 
@@ -437,6 +603,13 @@ def _adjunct_noun(ctx: _Ctx, n: str) -> bool:
     return False
 
 
+def _ordinary(n: str) -> bool:
+    """True when the normalised word (or it without و / ف) is ordinary Arabic vocabulary, i.e. not a name the
+    NER missed (see :func:`khabar.quotes.lexicon.common_words`)."""
+    common = common_words()
+    return n in common or (len(n) > 3 and n[0] in "وف" and n[1:] in common)
+
+
 def _nisba(n: str) -> bool:
     return n.endswith(("ي", "يه", "يين", "يون", "يان"))
 
@@ -450,18 +623,58 @@ def _np_end(ctx: _Ctx, a: int, hard: int) -> int:
     if h[:1] in "وف" and h[1:3] == "ال":
         h = h[1:]
     if ctx.role_head(h) is not None and h.startswith("ال"):
-        while b < hard and b < a + 4 and _nisba(ctx.toks[b].norm) and not ctx.is_punct(b):
+        if b + 1 < hard and ctx.toks[b].norm == "باسم" and not ctx.is_punct(b + 1):
+            e = ctx.ent_at_tok.get(b + 1)  # المتحدث باسم الكرملين / باسم وزارة الخارجية الروسية
+            b += 2
+            if e is not None:
+                while b < hard and ctx.toks[b].start < e.end:
+                    b += 1
+            return b
+        while b < hard and b < a + 4 and not ctx.is_punct(b) and (
+                _nisba(ctx.toks[b].norm) or _genitive_ll(ctx, ctx.toks[b].norm)
+                or (b == a + 1 and ctx.toks[b].norm in lex.definite_adjectives)):
             b += 1
         return b
     while b < hard and b < a + 5:
         n = ctx.toks[b].norm
         if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives \
-                or (ctx.is_addressee(n) and not (n.startswith("لل") and ctx.toks[b - 1].norm.startswith("ال"))) \
+                or (ctx.is_addressee(n) and not (n.startswith("لل") and ctx.toks[b - 1].norm.startswith("ال"))
+                    and not _genitive_ll(ctx, n)) \
                 or (n in lex.adjunct_starters and (b + 1 >= hard or ctx.toks[b + 1].norm in lex.adjunct_nouns
                                                    or ctx.toks[b + 1].norm[2:] in lex.adjunct_nouns)):
             break
         b += 1
     return b
+
+
+def _genitive_ll(ctx: _Ctx, n: str) -> bool:
+    """True when a لل-word is a genitive complement (القيادة العامة للجيش، صديق للاعب), not an addressee
+    (للصحفيين، للوكالة): its ال-form is not an addressee noun."""
+    if not n.startswith("لل") or len(n) < 5:
+        return False
+    w = n[2:]
+    return w not in ctx.lex.addressee_nouns and ("ال" + w) not in ctx.lex.addressee_nouns
+
+
+def _np_tail(ctx: _Ctx, a: int, b: int) -> int:
+    """Repair the end ``b`` of NP ``[a, b)`` ending in a preposition (الشرطة في …): take the preposition's
+    entity object (الشرطة في واشنطن), else drop the preposition."""
+    if b - 1 > a and ctx.toks[b - 1].norm in ctx.lex.adjunct_starters:
+        e = ctx.ent_at_tok.get(b)
+        if e is not None:
+            k = b
+            while k < len(ctx.toks) and ctx.toks[k].start < e.end:
+                k += 1
+            return k
+        return b - 1
+    return b
+
+
+def _prep_object(ctx: _Ctx, e: Entity, lo: int) -> bool:
+    """True when entity ``e`` is governed by a preposition (في سوريا، لروسيا، للحوثيين)."""
+    et = ctx.tok_index(e.start)
+    prev = ctx.toks[et - 1].norm if et - 1 >= lo else ""
+    return prev in ctx.lex.adjunct_starters or (ctx.toks[et].norm[:1] in "لب" and e.label in ("GPE", "LOC", "ORG"))
 
 
 def _subject_before(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
@@ -474,20 +687,42 @@ def _subject_before(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
         if k >= lo and ctx.toks[k].text in _COMMA:
             k -= 1
         e = ctx.ent_cover_tok.get(k) if k >= lo else None
-        return ("entity", e) if e is not None else None
+        if e is not None:
+            return ("entity", e)
+        # التقارير التي أشارت / المسؤول الذي قال: a source / role noun heading the antecedent NP
+        for h in range(k, max(lo - 1, k - 3), -1):
+            if ctx.is_punct(h):
+                break
+            if ctx.role_head(ctx.toks[h].norm) is not None:
+                return ("role", (h, k + 1))
+            if ctx.is_source_noun(ctx.toks[h].norm):
+                return ("np", (h, k + 1))
+        h = k
+        while h - 1 >= lo and _nisba(ctx.toks[h].norm) and ctx.toks[h - 1].norm.startswith("ال") \
+                and not ctx.is_punct(h - 1):
+            h -= 1  # head noun + nisba adjectives
+        if h >= lo and ctx.toks[h].norm.startswith("ال") and ctx.toks[h].text.isalpha() \
+                and ctx.toks[h].norm not in ctx.lex.skip_words:
+            return ("np", (h, k + 1))
+        return None
     while j >= lo and steps < 6:
         t = ctx.toks[j]
         if ctx.is_punct(j) and t.text not in ("\"", "“", "”"):
-            if t.text in _COMMA and j - 1 >= lo and ctx.ent_cover_tok.get(j - 1) is not None:
+            if t.text in _COMMA and j - 1 >= lo and ctx.ent_cover_tok.get(j - 1) is not None \
+                    and not _prep_object(ctx, ctx.ent_cover_tok[j - 1], lo):
                 return ("entity", ctx.ent_cover_tok[j - 1])
             return None
         e = ctx.ent_cover_tok.get(j)
         if e is not None:
-            et = ctx.tok_index(e.start)
-            prev = ctx.toks[et - 1].norm if et - 1 >= lo else ""
-            first = ctx.toks[et].norm
-            if prev in ctx.lex.adjunct_starters or (first[:1] in "لب" and e.label in ("GPE", "LOC", "ORG")):
-                return None  # an object of a preposition (… إزاء سوريا قال، … لروسيا قد قال), not the subject
+            if _prep_object(ctx, e, lo):
+                # an object of a preposition (… إزاء سوريا قال، وسائل إعلام تابعة للحوثيين أوردت): not the
+                # subject; the subject NP may start before it
+                et = ctx.tok_index(e.start)
+                if et - 1 >= lo and ctx.toks[et - 1].norm in ctx.lex.adjunct_starters:
+                    et -= 1
+                steps += 1
+                j = et - 1
+                continue
             return ("entity", e)
         n = ctx.strip_pro(t.norm)
         if t.norm in ctx.lex.skip_words or n in ctx.lex.skip_words:
@@ -509,6 +744,37 @@ def _subject_before(ctx: _Ctx, i: int, lo: int) -> tuple[str, object] | None:
             k -= 1
         return found
     return None
+
+
+def _no_al(w: str) -> str:
+    return w[2:] if w.startswith("ال") and len(w) > 3 else w
+
+
+def _bare_head(ctx: _Ctx, k: int) -> bool:
+    """True when token ``k`` is a role noun without the article (وزارة in وزارة الخارجية الإسرائيلية): the head
+    of a full construct name, which can introduce a speaker the NER missed (later "الوزارة")."""
+    n = ctx.strip_pro(ctx.toks[k].norm)
+    return not n.startswith(("ال", "لل")) and not n.startswith("ل") and not n.startswith("ب")
+
+
+def _named_after(ctx: _Ctx, after: int, before: int) -> _Sal | None:
+    """The speaker that directly follows an unnamed introduction (قال متحدث باسم الوكالة … . وقال سوتوبو إن …
+    → "وأوضح المتحدث" is Sutopo): the first salient entry after ``after`` (and before ``before``) when it is a
+    person named bare right after a cue (no title of its own, no KB role); None otherwise."""
+    cands = [r for r in ctx.sal[-60:] if after < r.pos < before]
+    cands.sort(key=lambda r: r.pos)
+    for r in cands[:1]:
+        e = r.ent
+        if e is None or e.label != "PER" or e.role or _unresolved_role(e):
+            return None
+        ti = ctx.tok_index(e.start)
+        return r if ti > 0 and ctx.cue_at(ti - 1) is not None else None
+    return None
+
+
+def _unresolved_role(e: Entity) -> bool:
+    """A role mention (مسؤول إسرائيلي) the linker could not resolve to a named entity."""
+    return e.link == "role" and e.english is None
 
 
 def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
@@ -534,13 +800,18 @@ def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
             continue
         if e.link == "role" and e.english is None:
             continue  # itself an unresolved role mention
+        ti0 = ctx.tok_index(e.start)
+        if ti0 >= 1 and (ctx.toks[ti0 - 1].norm in ctx.lex.adjunct_starters or (
+                ti0 >= 2 and ctx.toks[ti0 - 2].norm in ctx.lex.adjunct_starters
+                and ctx.role_head(ctx.toks[ti0 - 1].norm) is None)):
+            continue  # عبر موقع تويتر: an object of a preposition does not hold the role
         ctx_words: list[str] = []
         if e.role:
             ctx_words.extend(e.role.split())
         ti = ctx.tok_index(e.start)
         for k in range(ti - 1, max(-1, ti - 5), -1):
-            if ctx.toks[k].norm in _PUNCT_STOP or ctx.cue_at(k) is not None:
-                break
+            if ctx.toks[k].norm in _PUNCT_STOP or ctx.cue_at(k) is not None or ctx.is_comp(k):
+                break  # … المسؤول إن نتنياهو: the words before إن belong to another clause
             ctx_words.append(ctx.toks[k].norm)
         k = ti
         while k < len(ctx.toks) and ctx.toks[k].start < e.end:
@@ -549,6 +820,8 @@ def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
         if k < len(ctx.toks) and ctx.toks[k].text in _COMMA:
             for kk in range(k + 1, min(len(ctx.toks), k + 7)):
                 ctx_words.append(ctx.toks[kk].norm)
+        elif k < len(ctx.toks) and ctx.role_head(ctx.toks[k].norm) is not None:
+            ctx_words.append(ctx.toks[k].norm)  # X محامي الطبيب: an apposed title without a comma
         stems = set()
         for w in ctx_words:
             w = normalize_word(w)
@@ -556,7 +829,8 @@ def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
                 stems.add(x[2:] if x.startswith("ال") else x)
                 if x.startswith("لل"):
                     stems.add(x[2:])
-        if head not in stems and ("ال" + head) not in stems:
+        if head not in stems and ("ال" + head) not in stems and _no_al(head) not in stems \
+                and not (head.endswith("ه") and head[:-1] in ctx.lex.roles and head[:-1] in stems):
             continue
         score = 1 + len(mods & stems)
         if score > best_score:
@@ -626,21 +900,31 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
             k += 1
         res = _subject_after_source(ctx, k, hi)
     elif cue.info.kind == "participle":
+        contrast = _contrast_subject(ctx, lo, i)
         for r in reversed(ctx.sal):
             if r.sent < si:
                 break
-            if r.pos < pos and r.sent == si:
+            if r.pos < pos and r.sent == si and (contrast is None or r.pos > ctx.toks[contrast[0]].start):
                 cache[cue.tok] = r.actor
                 return r.actor
-        res = _clause_subject(ctx, lo, i)
+        res = contrast[1] if contrast is not None else _clause_subject(ctx, lo, i)
+        if res is None and cue.info.person == "f":
+            res = _gpe_subject(ctx, lo, i)  # صعدت الرياض …، مؤكدة أنها
     else:
         res = None
         k0 = lo + 1 if ctx.is_punct(lo) else lo
         if not cue.proclitic and i > k0 + 1 and ctx.toks[k0].norm in ctx.lex.copula_openers:
             res = _subject_before(ctx, i, k0 + 1)  # وكان X قد قال …: the subject precedes the verb
+        container = res is None and _container_author(ctx, i, lo)
+        if container:
+            res = container
         if res is None:
             res = _subject_after(ctx, i, lo, hi)
-        if res is not None and res[0] == "np" and not cue.proclitic:
+            if res is not None and cue.info.lemma in ctx.lex.object_first_cues and _np_before_comp(ctx, res, hi):
+                res = None  # ووصف الأمر بأنه "غش": the NP is the thing described, the subject is implicit
+        if res is not None and res[0] == "np" and not cue.proclitic and not _after_relative(ctx, i) \
+                and not container:
+            # (… هجوم السبت الذي قالت جماعات إغاثة إنه: the NP after the verb is the relative clause's subject)
             before = _subject_before(ctx, i, lo)
             if before is not None:
                 res = before
@@ -660,6 +944,10 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                 res = _subject_after(ctx, k0, lo, hi)
             if res is None:
                 res = _clause_subject(ctx, lo, i)
+            if res is None and cue.info.person == "f":
+                res = _gpe_subject(ctx, lo, i)
+            if res is None and cue.info.person == "p":
+                res = _first_subject(ctx, lo, i, ("ORG", None))  # ويسيطر الحوثيون … وقالوا إن
     if res is not None:
         kind, val = res
         if kind == "entity":
@@ -684,23 +972,40 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                 for r in reversed(ctx.sal):
                     if r.sent < si - 3 * ctx.lex.max_back or r.pos <= best_pos:
                         break
-                    if r.pos < pos and r.ent is None and r.actor.text and head and \
+                    if r.pos < pos and (r.ent is None or _unresolved_role(r.ent)) and r.actor.text and head and \
                             any(ctx.role_head(normalize_word(w)) == head for w in r.actor.text.split()):
                         best_pos, best_actor = r.actor.start or r.pos, r.actor
                         break
                 for k in range(a - 1, max(-1, a - 150), -1):
                     if ctx.toks[k].start <= best_pos:
                         break
-                    if ctx.role_head(ctx.toks[k].norm) == head and not _definite(ctx, k, k + 2) \
-                            and ctx.in_quoted(ctx.toks[k].start) is None and ctx.ent_cover_tok.get(k) is None \
+                    ek = ctx.ent_cover_tok.get(k)
+                    hk = ctx.role_head(ctx.toks[k].norm) or ""
+                    if (hk == head or (hk and _no_al(hk) == _no_al(head))) and (not _definite(ctx, k, k + 2) or (
+                            _bare_head(ctx, k) and ek is None and k + 1 < len(ctx.toks)
+                            and ctx.toks[k + 1].norm.startswith("ال") and ctx.cue_at(k) is None)) \
+                            and ctx.in_quoted(ctx.toks[k].start) is None \
+                            and (ek is None or (_unresolved_role(ek) and ek.start == ctx.toks[k].start)) \
                             and not (k >= 1 and ctx.ent_cover_tok.get(k - 1) is not None) \
                             and not (k >= 2 and ctx.toks[k - 1].text in _COMMA and ctx.ent_cover_tok.get(k - 2)):
                         best_pos, best_actor = ctx.toks[k].start, ctx.surface_actor(k, _np_end(ctx, k, len(ctx.toks)))
                         break
                 if best_actor is not None:
+                    named = _named_after(ctx, best_pos, pos)
+                    if named is not None:
+                        best_actor, ent = named.actor, named.ent
                     cache[cue.tok] = best_actor
                     ctx.sal.append(_Sal(pos, si, None, best_actor, "PER"))
                     return best_actor
+                if ante is None and (head in ctx.lex.anaphoric_sources or _no_al(head) in ctx.lex.anaphoric_sources):
+                    # وأضاف المصدر with no earlier "مصدر": the source is the previous speaker (any kind)
+                    for r in reversed(ctx.sal[-60:]):
+                        if r.sent < si - ctx.lex.max_back:
+                            break
+                        if r.pos < pos:
+                            cache[cue.tok] = r.actor
+                            ctx.sal.append(_Sal(pos, si, r.ent, r.actor, r.label))
+                            return r.actor
                 if ante is None and b - a <= 2 and \
                         ctx.lex.roles.get(ctx.role_head(ctx.toks[a].norm) or "") == "person":
                     r = _salient(ctx, pos, si, "m", only_person=True)
@@ -713,7 +1018,14 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                 actor = ctx.surface_actor(a, b)
         else:
             a, b = val  # type: ignore[misc]
-            actor = ctx.surface_actor(a, b)
+            ante_np = _definite_source_antecedent(ctx, a, b, si)
+            if isinstance(ante_np, Entity):
+                ent = ante_np
+                actor = ctx.actor_of(ante_np)
+            elif ante_np is not None:
+                actor = ante_np
+            else:
+                actor = ctx.surface_actor(a, b)
     if actor is None:
         r = _salient(ctx, pos, si, cue.info.person)
         if r is not None:
@@ -737,6 +1049,14 @@ def _subject_after_source(ctx: _Ctx, k: int, hi: int) -> tuple[str, object] | No
     n = ctx.toks[k].norm
     w = n[1:] if n.startswith("ل") and len(n) > 3 else n
     w2 = w[2:] if w.startswith("ال") else w
+    dn = ctx.lex.document_nouns
+    if w in dn or w2 in dn or ("ال" + w2) in dn:
+        for m in range(k + 1, min(hi, k + 4)):
+            e = ctx.ent_at_tok.get(m)
+            if e is not None and e.label in ("ORG", "PER", None):
+                return ("entity", e)  # بحسب تقرير لوكالة رويترز: the report's author
+            if ctx.is_punct(m):
+                break
     if ctx.role_head(w) is not None:
         return ("role", (k, _np_end(ctx, k, hi)))
     if w in ctx.lex.source_nouns or w2 in ctx.lex.source_nouns or ("ال" + w2) in ctx.lex.source_nouns:
@@ -767,6 +1087,48 @@ def _first_subject(ctx: _Ctx, lo: int, hi: int, labels: tuple = ("PER", "ORG", "
     return ("entity", best) if best is not None else None
 
 
+def _gpe_subject(ctx: _Ctx, lo: int, hi: int) -> tuple[str, object] | None:
+    """A country / city that is the sentence's subject (لكن إسرائيل رفضت …، وسعت كندا …): a GPE entity as the
+    sentence's first word, or right after its first word when that word is not a preposition; unprefixed by ب / ل.
+    Countries are grammatically feminine: such a subject is an antecedent of a later dropped subject (حذرت من أنها)."""
+    k0 = lo + 1 if lo < hi and ctx.is_punct(lo) else lo
+    for k in (k0, k0 + 1):
+        if k >= hi:
+            break
+        e = ctx.ent_at_tok.get(k)
+        if e is not None and e.label == "GPE" and ctx.toks[k].norm[:1] not in "بل" \
+                and ctx.in_quoted(e.start) is None:
+            if k == k0 + 1:
+                w = ctx.toks[k0].norm
+                if ctx.is_punct(k0) or w in ctx.lex.adjunct_starters or ctx.strip_pro(w) in ctx.lex.adjunct_starters:
+                    return None
+            return ("entity", e)
+        if ctx.ent_cover_tok.get(k) is not None:
+            return None
+    return None
+
+
+def _contrast_subject(ctx: _Ctx, lo: int, i: int) -> tuple[int, tuple[str, object]] | None:
+    """Subject of the nearest contrastive clause before participle ``i`` (… بيد أن محكمة ألمانية أمرت بإعادته،
+    واصفة …): a circumstantial participle belongs to the nearest clause. Returns (token index of أن, subject) or
+    None when no بيد / غير / إلا + أن clause precedes it in the sentence (no other cue or clause end between)."""
+    for k in range(i - 1, lo, -1):
+        t = ctx.toks[k]
+        if t.norm in _PUNCT_STOP or ctx.cue_at(k) is not None:
+            return None
+        if t.norm in ("ان", "أن") and ctx.toks[k - 1].norm in ctx.lex.contrast_particles and k + 1 < i:
+            e = ctx.ent_at_tok.get(k + 1)
+            if e is not None:
+                return (k, ("entity", e))
+            if not ctx.toks[k + 1].text.isalpha():
+                return None
+            b = k + 2
+            while b < i and _nisba(ctx.toks[b].norm) and not ctx.is_punct(b):
+                b += 1
+            return (k, ("np", (k + 1, b)))
+    return None
+
+
 def _clause_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
     """Subject of the sentence a participle / coordinated verb at ``i`` belongs to: a role NP right after the
     sentence's first verb (وتطرق المتحدث …), else its first person entity; None (→ salience) otherwise."""
@@ -774,10 +1136,16 @@ def _clause_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
     if k0 + 1 < i and ctx.ent_cover_tok.get(k0) is None and ctx.role_head(ctx.toks[k0].norm) is None:
         if ctx.role_head(ctx.toks[k0 + 1].norm) is not None and \
                 ctx.lex.roles.get(ctx.role_head(ctx.toks[k0 + 1].norm) or "") == "person":
-            for k in range(k0 + 1, min(i, k0 + 5)):
+            for k in range(k0 + 1, min(i, k0 + 9)):
                 e = ctx.ent_at_tok.get(k)
-                if e is not None and e.label == "PER" and not (e.link == "role" and e.english is None):
+                if e is not None and e.label == "PER" and not (e.link == "role" and e.english is None) \
+                        and k < k0 + 5:
                     return ("entity", e)  # واتهم الشيخ X …
+                if ctx.toks[k].text in _COMMA and k > k0 + 1:
+                    ap = _apposition(ctx, k, i)
+                    if isinstance(ap, Entity):
+                        return ("entity", ap)  # طرحت وزيرة الخارجية الأسبق، هيلاري كلينتون، …، قائلة
+                    break
             e = ctx.ent_at_tok.get(k0 + 1)
             if e is not None and not (e.link == "role" and e.english is None):
                 return ("entity", e)
@@ -799,6 +1167,9 @@ def _clause_end(ctx: _Ctx, j: int, hi: int) -> int:
             c1 = ctx.cue_at(k + 1)
             if c1 is not None and c1.info.kind == "source":
                 return t.start  # …، وفق وكالة (وام): the sourcing note is not part of the clause
+            if ctx.toks[k + 1].norm in ctx.lex.clause_enders or (
+                    k + 2 < hi and (ctx.toks[k + 1].norm, ctx.toks[k + 2].norm) in ctx.lex.clause_ender_pairs):
+                return t.start  # …، وذلك ردا على … / …، دون مزيد من التفاصيل: the reporter's words
         if t.text in _COMMA and k + 1 < hi and ctx.toks[k + 1].norm in ctx.lex.breakers:
             for m in range(k + 2, min(hi, k + 8)):
                 c = ctx.cue_at(m)
@@ -855,10 +1226,28 @@ def _find_comp(ctx: _Ctx, i: int, hi: int) -> int | None:
             return None
         if t.text in _COMMA and k + 1 < end and ctx.toks[k + 1].norm in ctx.lex.breakers:
             return None  # …، كما سبق أن …: a new clause
-        if k > i + 1 and ctx.cue_at(k) is not None:
-            return None
+        if t.text in _COMMA and _after_relative(ctx, i):
+            return None  # … والذي يعتبر مهندس الاتفاق، إن …: the relative clause ends at the comma
+        if k > i + 1 and ctx.cue_at(k) is not None \
+                and not (_after_relative(ctx, k) and _comma_before_comp(ctx, k, end)):
+            return None  # (a cue inside a relative clause closed by a comma does not take the complement)
         k += 1
     return None
+
+
+def _comma_before_comp(ctx: _Ctx, k: int, end: int) -> bool:
+    """True when a comma comes after token ``k`` before the next complementiser (within ``end``)."""
+    for m in range(k + 1, end):
+        if ctx.is_comp(m):
+            return False
+        if ctx.toks[m].text in _COMMA:
+            return True
+    return False
+
+
+def _after_relative(ctx: _Ctx, i: int) -> bool:
+    """True when token ``i`` directly follows a relative pronoun (الذي / والذي / التي …)."""
+    return i > 0 and ctx.strip_pro(ctx.toks[i - 1].norm) in ctx.lex.relatives
 
 
 def _fully_quoted(ctx: _Ctx, a: int, b: int) -> bool:
@@ -934,7 +1323,7 @@ def _run(doc: Document) -> None:
         if lex.related_markers and normalize_word(text[line0:line0 + 40]).startswith(lex.related_markers):
             continue  # a "read also" link line: its names are not the article's speakers
         first_cue = next((k for k in range(lo, hi) if k in cache), hi)
-        subj = _first_subject(ctx, lo, first_cue, ("PER", "ORG"))
+        subj = _first_subject(ctx, lo, first_cue, ("PER", "ORG")) or _gpe_subject(ctx, lo, first_cue)
         if subj is not None:
             e = subj[1]
             sal = _Sal(e.start, si, e, ctx.actor_of(e), e.label)  # type: ignore[union-attr]
@@ -980,12 +1369,20 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
         steps = 0
         while k >= lo and steps < ctx.lex.max_cue_quote:
             t = ctx.toks[k]
+            qn = ctx.quoted_at_mark(t.start) if t.text in _QUOTE_CHARS else ctx.in_quoted(t.start)
+            if qn is not None and qn is not q and qn.closed and len(text[qn.start:qn.end].split()) <= 3 \
+                    and not any(ch in text[qn.start:qn.end] for ch in ".،,:"):
+                # وقال رئيس "سيرك دو سولاي" … في بيان "…": a quoted name on the way, not an earlier quote
+                k = ctx.tok_index(qn.open) - 1
+                steps += 1
+                continue
             if t.text in _QUOTE_CHARS or ctx.in_quoted(t.start) is not None or t.norm in _PUNCT_STOP:
                 break  # an earlier quote (continuation is handled below) or a clause end
             c = ctx.cue_at(k)
             if c is not None and c.info.kind != "source":
-                if _speech_like(ctx, q, si, k):
-                    cue = c
+                if _speech_like(ctx, q, si, k) and (c.info.flag != "call"
+                                                    or len(text[q.start:q.end].split()) >= 4):
+                    cue = c  # (دعت إلى "الإفراج فورا": a requested term, not a quote; a long one is speech)
                 break
             k -= 1
             steps += 1
@@ -1044,6 +1441,12 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
         return None
     qq = Quote(q.start, q.end, text[q.start:q.end], "direct", cue_span, speaker)
     quotes.append(qq)
+    if speaker is not None:
+        # the speaker stays salient after a long quote (its inner sentences do not push it out of reach)
+        for r in reversed(ctx.sal[-20:]):
+            if r.actor is speaker:
+                ctx.sal.append(_Sal(max(q.close, r.pos), ctx.sent_of_pos(q.close), r.ent, r.actor, r.label))
+                break
     return (qq, si)
 
 
@@ -1097,9 +1500,10 @@ def _source_quote(ctx: _Ctx, cue: _Cue, lo: int, hi: int, cache: dict[int, Actor
     if only_punct:
         # claim after the source phrase: up to the first comma after the speaker, then to the sentence end
         m = k + 1
-        while m < hi and ctx.toks[m].text not in _COMMA and m < k + 12:
+        while m < hi and ctx.toks[m].text not in _COMMA and m < k + 12 \
+                and ctx.toks[m].norm not in ("فان", "فإن"):
             m += 1
-        if m >= hi or ctx.toks[m].text not in _COMMA:
+        if m >= hi or (ctx.toks[m].text not in _COMMA and ctx.toks[m].norm not in ("فان", "فإن")):
             return None
         a, b = _trim(text, ctx.toks[m].end, ctx.toks[hi - 1].end)
         if b > a and text[a:b].split()[0] in ("فإن", "فان"):

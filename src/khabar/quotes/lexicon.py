@@ -7,11 +7,15 @@ Files (hand-written for khabar from Arabic grammar and news style):
 - ``quotes_markers.json``: complementisers (إن / أن / بأن and their pronoun-suffixed forms), quote-mark pairs,
   addressee markers (لوكالة …), adjunct prepositions, skip words, source nouns, impersonal forms, limits.
 - ``quotes_roles.tsv``: role / title head nouns (وزير، رئيس، المتحدث …) that stand for an earlier-named speaker.
+- ``noise_common_words.txt.gz`` (read only; built by :mod:`khabar.noise.report` from the ANT corpus): ordinary
+  Arabic words, used to tell a name the NER missed (سوتوبو نوغروهو) from ordinary words after a role NP
+  (شريطة عدم الكشف …). See :func:`common_words`.
 
 All Arabic keys are stored in :func:`khabar.text.normalize.normalize` form.
 """
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +58,17 @@ class QuoteLexicon:
     document_nouns: set[str] = field(default_factory=set)
     copula_openers: set[str] = field(default_factory=set)
     relay_preps: set[str] = field(default_factory=set)
+    definite_adjectives: set[str] = field(default_factory=set)
+    contrast_particles: set[str] = field(default_factory=set)
+    cue_blockers: dict[str, set[str]] = field(default_factory=dict)
+    clause_enders: set[str] = field(default_factory=set)
+    clause_ender_pairs: set[tuple[str, str]] = field(default_factory=set)
+    subject_quantifiers: set[tuple[str, str]] = field(default_factory=set)
+    anaphoric_sources: set[str] = field(default_factory=set)
+    apposition_pronouns: set[str] = field(default_factory=set)
+    issue_verbs: set[str] = field(default_factory=set)
+    container_pronouns: set[str] = field(default_factory=set)
+    object_first_cues: set[str] = field(default_factory=set)
     max_cue_comp: int = 14
     max_cue_quote: int = 14
     max_back: int = 4
@@ -73,6 +88,17 @@ def _load_tsv(name: str) -> list[list[str]]:
             continue
         rows.append(line.split("\t"))
     return rows
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Normalised ordinary Arabic words (``data/lexicons/noise_common_words.txt.gz``, one word a line, ``#``
+    comments), loaded once per process; an empty set when the file is missing or unreadable (no raise)."""
+    try:
+        with gzip.open(LEXICONS / "noise_common_words.txt.gz", "rt", encoding="utf-8") as fh:
+            return frozenset(w.strip() for w in fh if w.strip() and not w.startswith("#"))
+    except OSError:
+        return frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +140,23 @@ def load() -> QuoteLexicon:
     lex.document_nouns = {_n(x) for x in m.get("document_nouns", [])}
     lex.related_markers = tuple(_n(x) for x in m.get("related_link_markers", []))
     lex.breakers = {_n(x) for x in m.get("breakers_before_cue", [])}
+    for k, v in m.get("cue_blockers_next_word", {}).items():
+        lex.cue_blockers.setdefault(_n(k), set()).update(_n(x) for x in v)
+    for x in m.get("clause_enders_after_comma", []):
+        w = tuple(_n(y) for y in x.split())
+        if len(w) == 1:
+            lex.clause_enders.add(w[0])
+        elif len(w) == 2:
+            lex.clause_ender_pairs.add(w)
+    lex.subject_quantifiers = {tuple(_n(w) for w in x.split()) for x in m.get("subject_quantifiers", [])
+                               if len(x.split()) == 2}
+    lex.apposition_pronouns = {_n(x) for x in m.get("apposition_pronouns", [])}
+    lex.container_pronouns = {_n(x) for x in m.get("container_pronouns", [])}
+    lex.object_first_cues = {_n(x) for x in m.get("object_first_cue_lemmas", [])}
+    lex.issue_verbs = {_n(x) for x in m.get("statement_issue_verbs", [])}
+    lex.anaphoric_sources = {_n(x) for x in m.get("anaphoric_source_heads", [])}
+    lex.contrast_particles = {_n(x) for x in m.get("contrast_particles", [])}
+    lex.definite_adjectives = {_n(x) for x in m.get("definite_adjectives", [])}
     lex.relay_preps = {_n(x) for x in m.get("relay_prepositions", ["عن"])}
     lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))
     lex.max_cue_quote = int(m.get("max_cue_to_quote_tokens", 14))
