@@ -155,3 +155,13 @@ def test_frequency_mined_curated_rows_are_in_the_kb():
     kb = get_kb()
     assert "Arizona" in [e.english for e in kb.lookup("أريزونا")]
     assert any(e.actor_code == "SYRGOV" for e in kb.lookup("الحكومة السورية"))
+
+
+def test_public_cities_do_not_take_other_places_or_persons_names():
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert [e.english for e in kb.lookup("كاليفورنيا")][:1] == ["California"]
+    assert "Rubio" not in [e.english for e in kb.lookup("روبيو")]          # a Venezuelan town, not Marco Rubio
+    assert all(e.country != "COL" for e in kb.lookup("القوقاز"))
+    assert any(e.country == "UKR" and e.type in ("GPE", "LOC") for e in kb.lookup("دونيتسك"))  # same-country city kept

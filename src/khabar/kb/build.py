@@ -427,6 +427,19 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
         # "Tal Afar": one place, not two competing entities)
         by_ar = {(alias_key(a), e["country"]): e for e in curated if e["id"].startswith("city:")
                  for a in e["aliases"]}
+        # a public city whose Arabic name is the name of a person, or of a curated region or country elsewhere, is a
+        # wrong or minor reading of that name (كاليفورنيا → Cali, ماساتشوستس → Massa, روبيو → Rubio): the curated
+        # entity keeps it. Same-country regions (Donetsk) and organisations (a club) do not remove the city.
+        taken: dict[str, set] = {}
+        for e in curated + cs:
+            if e["id"].startswith("city:") or e["type"] == "ORG":
+                continue
+            for a in e["aliases"]:
+                taken.setdefault(alias_key(a), set()).add("PER" if e["type"] == "PER" else e["country"])
+
+        def name_taken(c: dict) -> bool:
+            return any(x == "PER" or x != c["country"] for a in c["aliases"] for x in taken.get(alias_key(a), ()))
+
         for c in cts:
             k = (c["english"].lower(), c["country"])
             same = places_by_key.get(k) or next(
@@ -435,6 +448,8 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
             if same is not None:
                 same["aliases"] += c["aliases"]
                 counts["cities_merged"] += 1
+            elif name_taken(c):
+                counts["cities_dropped_name_taken"] += 1
             else:
                 ents.append(c)
                 counts["cities"] += 1
