@@ -349,6 +349,10 @@ def ingest(
                            store_text=not no_text, retry_failed=retry_failed, default_date=date)
     except store.StoreError as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        err.print(f"interrupted: committed documents are kept in {db}; run the same command again to resume",
+                  highlight=False)
+        sys.exit(130)
     out = Console(stderr=True)
     out.print(f"[bold]ingest[/] {db}: read {res.read} inputs in {res.seconds:.1f} s "
               f"({res.rate:.1f} articles/s) — new: ok {res.ok}, failed {res.failed}, skipped {res.skipped} "

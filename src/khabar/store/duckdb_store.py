@@ -535,7 +535,7 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                 if rec.error is not None:
                     res.failed += 1
                     reason = rec.error
-                    res.failures[reason.split(":")[0][:60]] = res.failures.get(reason.split(":")[0][:60], 0) + 1
+                    res.failures[reason.split(":")[0][:100]] = res.failures.get(reason.split(":")[0][:100], 0) + 1
                     writer.add(_doc_row(rec, rec.id, "failed", reason, None, None, store_text), None)
                     advance()
                     continue
