@@ -138,7 +138,7 @@ def test_every_unit_yields_one_record(mixed_folder: Path):
     assert feed[0].id == "j1" and feed[0].pub_date == "2024-03-04" and feed[0].error is None
     assert feed[1].error.startswith("invalid JSON")
     assert "not a JSON object" in feed[2].error
-    assert feed[3].error == "missing 'text'" and feed[3].id == "j2"
+    assert feed[3].error.startswith("missing 'text'") and feed[3].id == "j2"
     assert feed[4].pub_date == "2024-03-05" and feed[4].id is None  # date_iso preferred over date
     assert feed[5].pub_date is None and any("unparseable date" in w for w in feed[5].warnings)
     gz = by_name["more.jsonl.gz"]
