@@ -375,6 +375,7 @@ def test_exports_read_back(event_db: Path, tmp_path: Path):
     assert (c["EventRootCode"], c["QuadClass"], c["NumMentions"], c["NumArticles"], c["NumSources"]) == \
         ("04", "1", "3", "2", "2")
     assert (c["ActionGeo_FullName"], c["ActionGeo_CountryCode"], c["ActionGeo_Lat"]) == ("Riyadh", "SAU", "24.69")
+    assert c["ActionGeo_Type"] == "4"
     assert len(c["DATEADDED"]) == 14 and c["SOURCEURL"].startswith("https://")
     assert g["141"]["QuadClass"] == "4" and g["141"]["Day"] == "20250219"
     assert float(c["GoldsteinScale"]) == 2.5 and float(g["141"]["GoldsteinScale"]) < 0  # PLOVER scores
@@ -395,6 +396,13 @@ def test_exports_read_back(event_db: Path, tmp_path: Path):
     assert r["score"] == 2.5 and neg["score"] == -9.0
     with pytest.raises(ValueError):
         store.export(event_db, "xml", out)
+
+
+def test_gdelt_geo_types():
+    g = store._geo_type
+    assert (g("country:SYR", "SYR", 35.0), g("city:USA:boston", "USA", 42.3), g("city:EGY:cairo", "EGY", 30.0)) == \
+        (1, 3, 4)
+    assert (g("loc:california", "USA", None), g("loc:caucasus", None, None), g(None, "IRQ", None)) == (2, 5, 1)
 
 
 def test_plover_scores_cover_every_type_and_fall_back_to_the_type():

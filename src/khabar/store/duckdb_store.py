@@ -789,6 +789,18 @@ def _s(x: Any) -> str:
     return str(x).replace("\t", " ").replace("\n", " ")
 
 
+def _geo_type(kb_id: str | None, country: str | None, lat: Any) -> int:
+    """GDELT ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state/region."""
+    kb_id = kb_id or ""
+    if kb_id.startswith("country:") or (not kb_id and lat is None):
+        return 1
+    if kb_id.startswith("city:"):
+        return 3 if country == "USA" else 4
+    if kb_id.startswith("loc:"):
+        return 2 if country == "USA" else 5
+    return 1 if lat is None else 4
+
+
 def gdelt_event_row(e: dict[str, Any]) -> list[str]:
     """One ``events_agg`` row (dict) as a GDELT 2.0 event row (61 strings; mapping in docs/schema.md)."""
     day = e.get("day")
@@ -819,7 +831,7 @@ def gdelt_event_row(e: dict[str, Any]) -> list[str]:
     out["NumSources"] = e.get("n_sources") or 0
     out["NumArticles"] = e.get("n_articles") or 0
     if e.get("location_english") or e.get("location_country"):
-        out["ActionGeo_Type"] = 1 if e.get("lat") is None else 4
+        out["ActionGeo_Type"] = _geo_type(e.get("location_kb_id"), e.get("location_country"), e.get("lat"))
         out["ActionGeo_FullName"] = e.get("location_english") or ""
         out["ActionGeo_CountryCode"] = e.get("location_country") or ""
         out["ActionGeo_Lat"] = e.get("lat")
