@@ -199,3 +199,10 @@ def test_run_on_sentence_is_cut_at_clause_marks():
     assert all(doc.tokens[s.tok_end - 1].text == "،" for s in doc.sentences[:-1])  # cut after a clause mark
     assert sum(sizes) == len(doc.tokens) and any("run-on" in w for w in doc.warnings)
     assert all(text[s.start:s.end].strip() == text[s.start:s.end] for s in doc.sentences)
+
+
+def test_api_warns_when_given_an_html_page():
+    page = "<!DOCTYPE html><html><body><p>زار الوزير القاهرة أمس.</p></body></html>"
+    doc = khabar.analyze(page, "2024-01-01")
+    assert any("HTML" in w for w in doc.warnings)
+    assert not any("HTML" in w for w in khabar.analyze("زار الوزير القاهرة أمس.", "2024-01-01").warnings)

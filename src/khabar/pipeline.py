@@ -183,6 +183,9 @@ def run(doc: Document) -> Document:
     return doc
 
 
+_MARKUP = re.compile(r"^\s*(<!doctype html|<html[\s>]|<\?xml|<rss[\s>]|<feed[\s>])", re.I)
+
+
 def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -> Document:
     """Analyse one article.
 
@@ -197,6 +200,9 @@ def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)  # same length: offsets stay valid
         warnings.append("lone surrogate code points replaced by U+FFFD")
+    if _MARKUP.match(text[:2000]):
+        warnings.append("the text looks like an HTML/XML page and is analysed as plain text; extract the article "
+                        "first (khabar.io.readers.read_bytes, or 'khabar analyze page.html')")
     doc = Document(text=text, pub_date=date, doc_id=doc_id, warnings=warnings)
     return run(doc)
 
