@@ -1,7 +1,18 @@
-"""Benchmark: event coder throughput on a large synthetic article (coder stage alone and full pipeline).
+"""Benchmarks of the event coder.
 
-Usage: python scripts/bench_events.py [MB]   (default 5). Prints seconds and characters/second; the figures go
-into docs/bench/events.md. The paragraph is written for this benchmark (no corpus text).
+Usage:
+  python scripts/bench_events.py [MB]     throughput on a large synthetic article (default 5 MB): coder stage alone.
+  python scripts/bench_events.py gate-cv  sentence-gate feature sets compared by grouped 5-fold cross-validation on
+                                          the public GSR (needs ../shared/data and scikit-learn; ~5 min on 2 cores; C = 1).
+Figures go into docs/bench/events.md. The paragraph is written for this benchmark (no corpus text).
+
+gate-cv: every GSR row is analysed once by the full pipeline with the gate off; a row is predicted positive when it
+has an event mention of the type (modality asserted/future/requested) and the classifier's out-of-fold probability
+reaches the threshold; the F1-best threshold (step 0.05) is printed per feature set. Feature sets: ``w`` = stem
+unigrams+bigrams (the shipped gate, :func:`khabar.events.gate.sentence_features`), ``c`` = character 2–5-grams
+within words of the normalised text, ``e`` = the coder's outputs (event types × modality, source/target/country/
+place presence of the type's events), ``t`` = trigger features (count, form, pos, definiteness, modality, position,
+neighbouring words, other types), ``g`` = ``t`` + ``e``; each block sublinear TF-IDF, L2-normalised.
 """
 from __future__ import annotations
 
@@ -14,10 +25,12 @@ from khabar.text.segment import segment
 
 PARA = ("شنت الطائرات غارات على مواقع المسلحين شمال المدينة يوم الاثنين، وقالت الشرطة إنها اعتقلت عشرة أشخاص. "
         "والتقى وزير الخارجية مع نظيره في العاصمة لبحث الأزمة، ودعا الطرفان إلى وقف إطلاق النار.\n")
+_POS = {"asserted", "future", "requested"}
+CONFIGS = tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else ("g", "w", "c", "w+g", "w+c+g", "w+t", "w+e")
 
 
-def main() -> None:
-    mb = float(sys.argv[1]) if len(sys.argv) > 1 else 5.0
+def speed(mb: float) -> None:
+    """Coder throughput on ``mb`` MB of the synthetic paragraph."""
     text = PARA * int(mb * 1_000_000 / len(PARA))
     t0 = time.perf_counter()
     doc = segment(Document(text=text))
@@ -28,5 +41,90 @@ def main() -> None:
           f"({len(text) / max(t2 - t1, 1e-9):,.0f} chars/s) n_events={len(doc.events)} warnings={doc.warnings}")
 
 
+def _coder_feats(doc, typ: str, trig_feats: list[str]) -> list[str]:
+    f = list(trig_feats)
+    for e in doc.events:
+        f.append(f"ev:{e.type}:{e.modality}")
+        if e.type == typ:
+            f += [f"src:{e.source is not None}", f"tgt:{e.target is not None}"]
+            f += ["srcc"] * bool(e.source and e.source.country) + ["tgtc"] * bool(e.target and e.target.country)
+            f += ["loc"] * bool(e.location)
+    return f
+
+
+def gate_cv(shared: str = "../shared/data") -> None:
+    """Grouped 5-fold CV of the gate feature sets (see module doc)."""
+    import csv
+    from pathlib import Path
+
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from khabar.events import coder, gate
+    from khabar.events.coder import sentence_triggers
+    from khabar.pipeline import pipe
+    from khabar.text.normalize import normalize
+
+    base = Path(shared) / "events" / "arabic_event_gsr"
+    for typ, fname in (("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv")):
+        with open(base / fname, encoding="utf-8", newline="") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["label"].strip() in ("yes", "easy no", "difficult no")]
+        coder.GATE_ENABLED = False
+        docs = list(pipe([r["text"] for r in rows]))
+        coder.GATE_ENABLED = True
+        y = np.array([r["label"].strip() == "yes" for r in rows])
+        trig = np.array([any(e.type == typ and e.modality in _POS for e in d.events) for d in docs])
+        groups = [gate.doc_group(r["id"]) for r in rows]
+        src = {"w": [gate.sentence_features(d.tokens) for d in docs],
+               "c": [normalize(r["text"]) for r in rows],
+               "t": [_trigger_feats(d, typ, sentence_triggers) for d in docs],
+               "e": [_coder_feats(d, typ, []) for d in docs]}
+        src["g"] = [a + b for a, b in zip(src["t"], src["e"])]
+        for cfg in CONFIGS:
+            for C in (1.0,):
+                probs = np.zeros(len(rows))
+                for tr, te in GroupKFold(5).split(rows, y, groups):
+                    mtr, mte = [], []
+                    for b in cfg.split("+"):
+                        v = (TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True)
+                             if b == "c" else TfidfVectorizer(analyzer=lambda x: x, min_df=2, sublinear_tf=True))
+                        mtr.append(v.fit_transform([src[b][i] for i in tr]))
+                        mte.append(v.transform([src[b][i] for i in te]))
+                    clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced")
+                    clf.fit(hstack(mtr).tocsr(), y[tr])
+                    probs[te] = clf.predict_proba(hstack(mte).tocsr())[:, 1]
+                best = (0.0, 0.0, 0.0, 0.0)
+                for th in np.arange(0.05, 0.96, 0.05):
+                    p = (probs >= th) & trig
+                    tp, fp, fn = int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum())
+                    f = 2 * tp / (2 * tp + fp + fn)
+                    if f > best[0]:
+                        best = (f, th, tp / max(1, tp + fp), tp / max(1, tp + fn))
+                print(f"{typ} {cfg:6s} C={C:<4} F1 {best[0]:.3f} (threshold {best[1]:.2f}, P {best[2]:.3f}, "
+                      f"R {best[3]:.3f})", flush=True)
+
+
+def _trigger_feats(doc, typ: str, sentence_triggers) -> list[str]:
+    f: list[str] = []
+    for s in doc.sentences:
+        toks = doc.tokens[s.tok_start:s.tok_end]
+        trigs = sentence_triggers(toks)
+        mine = [t for t in trigs if t.entry.type == typ]
+        f.append(f"n:{min(len(mine), 3)}")
+        for t in mine:
+            f += ["t:" + "_".join(t.entry.words), "tp:" + t.entry.pos + ("_def" if t.definite else ""),
+                  "tm:" + t.modality, "tpos:%d" % min(4, int(5 * t.a / max(1, len(toks)))),
+                  "tprev:" + (toks[t.a - 1].norm if t.a > 0 else "^"),
+                  "tnext:" + (toks[t.b].norm if t.b < len(toks) else "$")]
+        f += ["o:" + t.entry.type for t in trigs if t.entry.type != typ]
+    return f
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "gate-cv":
+        gate_cv(*sys.argv[2:3])
+    else:
+        speed(float(sys.argv[1]) if len(sys.argv) > 1 else 5.0)

@@ -35,7 +35,7 @@ def _doc(text: str, ents: list[tuple[str, str, str | None, str | None, str | Non
 @pytest.fixture(autouse=True)
 def no_gate(request, monkeypatch):
     """Role/modality tests exercise the coder without the GSR-trained sentence gate (tested on its own)."""
-    if not any(k in request.node.name for k in ("gate", "evaluation", "seed")):
+    if not request.node.name.startswith(("test_gate", "test_evaluation", "test_seed")):
         from khabar.events import coder
         monkeypatch.setattr(coder, "GATE_ENABLED", False)
 
@@ -244,10 +244,18 @@ def test_evaluation_floors(shared: Path):
     from khabar.eval.events import evaluate
 
     r = evaluate(shared, limit=600)  # first 600 GSR rows per file (speed); full figures in docs/bench/events.md
-    # floors a little under the figures measured with the same limit
-    assert r["assault_f1"] >= 0.55
-    assert r["protest_f1"] >= 0.30
-    assert r["events_dev"]["micro"]["f1"] >= 0.45
+    # floors a little under the figures measured with the same limit (session 2: shipped gate 0.85 / 0.85 on rows
+    # it was trained on; grouped cross-validation 0.58 / 0.15 on 600 rows; events-dev micro-F1 0.64)
+    assert r["assault_f1"] >= 0.70
+    assert r["protest_f1"] >= 0.60
+    try:
+        import sklearn  # noqa: F401  (the cross-validation retrains the gate)
+    except ImportError:
+        assert r["assault_f1_cv"] is None
+    else:
+        assert r["assault_f1_cv"] is not None and r["assault_f1_cv"] >= 0.45
+        assert r["protest_f1_cv"] is not None and r["assault_f1_cv"] > r["gsr"]["ASSAULT"]["no_gate"]["f1"]
+    assert r["events_dev"]["micro"]["f1"] >= 0.58
     assert set(r["per_type"]) == set(__import__("khabar.eval.events", fromlist=["TYPES"]).TYPES)
     assert 0 <= r["actor_accuracy"] <= 100
 
@@ -435,3 +443,92 @@ def test_fronted_date_is_not_blocked_by_the_previous_sentence():
     doc = khabar.analyze(t, "2025-02-18")
     consult = [e for e in doc.events if e.type == "CONSULT"]
     assert consult and consult[0].date and consult[0].date["value"] == "2023"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Session 2 (2026-11-29): sentence gate (TF-IDF stems, two operating points) and actor-country attribution.
+# Sentences written for the tests.
+
+def test_gate_profiles_and_features():
+    from khabar.events import gate
+
+    m = gate.load_gate()
+    if not m:
+        pytest.skip("gate artefact not built (khabar.events.gate.train)")
+    for typ in gate.GATED:
+        assert "v" in m[typ]  # TF-IDF vocabulary: {feature: [idf, weight]}
+        # the GSR operating point is stricter than the news default
+        assert gate.threshold(m[typ], "gsr") > gate.threshold(m[typ], "news")
+    report = segment(Document(text="قتل مسلحون خمسة جنود وأصابوا ثلاثة آخرين في هجوم على نقطة تفتيش أمس."))
+    background = segment(Document(text="منذ اغتيال الزعيم قبل عشر سنوات والبلاد تعيش أزمة سياسية خانقة."))
+    assert gate.score(report.tokens, "ASSAULT") > gate.score(background.tokens, "ASSAULT")
+    assert gate.doc_group("AAW_ARB_20071026.0026-2") == "AAW_ARB_20071026.0026"
+    assert gate.doc_group("abc123_36") == "abc123"
+
+
+def test_no_trigger_inside_a_linked_organisation_name():
+    # "طالبان" is the Taliban here, not the dual verb "they (two) demanded" (REQUEST)
+    text = "أعلنت حركة طالبان مسؤوليتها عن تفجير سيارة مفخخة قرب مركز للشرطة."
+    d = _doc(text, [("حركة طالبان", "ORG", "AFG", "AFGREB", "org:taliban")])
+    code_events(d)
+    assert "REQUEST" not in _types(d)
+
+
+def test_subject_of_undergo_is_the_target():
+    text = "تعرضت القوات البريطانية لهجوم بالقذائف شمال البلاد."
+    d = _doc(text, [("القوات البريطانية", "ORG", "GBR", "GBRMIL", None)])
+    code_events(d)
+    ev = _types(d)["ASSAULT"][0]
+    assert ev.source is None
+    assert ev.target is not None and ev.target.country == "GBR"
+
+
+def test_partitive_counted_group_is_the_victim():
+    text = "قتل الجيش العشرات من الجنود السوريين في المعارك."
+    d = _doc(text)
+    code_events(d)
+    ev = _types(d)["ASSAULT"][0]
+    assert [a.country for a in ev.targets][:1] == ["SYR"]
+
+
+def test_local_army_inherits_the_country_of_the_place(monkeypatch):
+    from khabar.events import coder
+
+    monkeypatch.setattr(coder, "INHERIT_LOCATION_COUNTRY", True)  # option (off by default, see coder)
+    text = "قصف الجيش مواقع المسلحين في مدينة حلب."
+    d = _doc(text, [("حلب", "GPE", "SYR", "SYR", "city:SYR:aleppo")])
+    code_events(d)
+    ev = _types(d)["ASSAULT"][0]
+    assert ev.source is not None and ev.source.country == "SYR"
+    # civilians keep no country (annotation convention of the GSR)
+    d = _doc("قتل مسلحون عشرة مدنيين في مدينة حلب.", [("حلب", "GPE", "SYR", "SYR", "city:SYR:aleppo")])
+    code_events(d)
+    assert all(a.country is None for e in _types(d)["ASSAULT"] for a in e.targets)
+
+
+def test_kb_has_armed_groups_of_orgs_actors():
+    # curated armed groups / parties with their country (kb/orgs_actors.tsv, read by `khabar build kb`)
+    from khabar.kb.build import curated_entities
+
+    ents = curated_entities()
+    for name, country in (("جيش المهدي", "IRQ"), ("فتح الإسلام", "LBN"), ("نمور التاميل", "LKA")):
+        assert any(name in e["aliases"] and e["country"] == country for e in ents), name
+
+
+def test_unidentified_attackers_are_the_preverbal_subject():
+    # "مجهولون" (unidentified persons) is the attacker; the diplomat after the verb is the victim, not the source
+    d = _doc("مجهولون خطفوا أمس دبلوماسيا فرنسيا في العاصمة.")
+    code_events(d)
+    ev = _types(d)["ASSAULT"][0]
+    assert [a.country for a in ev.targets][:1] == ["FRA"]
+    assert ev.source is None or ev.source.country != "FRA"
+
+
+def test_evaluation_counts_igo_as_a_country_level_code():
+    # the GSR annotators give NATO / UN actors the CAMEO code "IGO"; a bare agent code (MIL) carries no country
+    from khabar.document import Actor
+    from khabar.eval.events import _actor_country
+
+    assert _actor_country(Actor(english="NATO", country=None, actor_code="IGOWSTNAT")) == "IGO"
+    assert _actor_country(Actor(english=None, country=None, actor_code="MIL")) == "NONE"
+    assert _actor_country(Actor(english=None, country="IRQ", actor_code="IRQMIL")) == "IRQ"
