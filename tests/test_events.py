@@ -532,3 +532,32 @@ def test_evaluation_counts_igo_as_a_country_level_code():
     assert _actor_country(Actor(english="NATO", country=None, actor_code="IGOWSTNAT")) == "IGO"
     assert _actor_country(Actor(english=None, country=None, actor_code="MIL")) == "NONE"
     assert _actor_country(Actor(english=None, country="IRQ", actor_code="IRQMIL")) == "IRQ"
+
+
+def test_victims_of_a_victim_noun_are_not_the_attackers_of_a_later_trigger():
+    from khabar import analyze
+
+    d = analyze("وقالت الشرطة إن الهجوم جاء بعد إصابة ثلاثة جنود أتراك في انفجار عبوة ناسفة قرب الحدود.", "2020-05-01")
+    for ev in d.events:
+        if ev.type == "ASSAULT" and ev.source is not None:
+            assert ev.source.country != "TUR", (ev.trigger, ev.source)
+
+
+def test_considered_is_not_a_promise_and_a_rally_is_not_a_meeting():
+    from khabar import analyze
+
+    types = lambda s: [(e.type, e.trigger.text) for e in analyze(s, "2020-01-01").events]  # noqa: E731
+    assert not any(t == "AGREE" for t, _ in types("وتعد هذه القمة الأهم في المنطقة منذ عقد كامل."))
+    assert ("AGREE", "ويعد") in types("ويعد رئيس الوزراء الكندي بتقديم منح دراسية للطلاب اللاجئين.")
+    assert not any(t == "CONSULT" for t, _ in types("ونظم الحزب المعارض لقاء جماهيريا حاشدا في مدينة الإسكندرية."))
+
+
+def test_a_city_in_the_streets_is_the_place_and_the_protested_party_the_target():
+    from khabar import analyze
+
+    d = analyze("وخرج متظاهرون إلى شوارع بغداد احتجاجا على قرار الحكومة العراقية خفض الرواتب.", "2020-01-01")
+    prot = [e for e in d.events if e.type == "PROTEST"]
+    assert prot
+    for ev in prot:
+        assert ev.source is None or (ev.source.english or "") != "Baghdad"
+        assert ev.target is None or ev.target.country == "IRQ"

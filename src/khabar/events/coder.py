@@ -695,6 +695,22 @@ def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
                 if other > 1:
                     break
             j -= 1
+    # "يعد" is "promises" only with its ب-object (يعد بتقديم); otherwise "is considered" (يعد الأخطر، يعد من)
+    if t.b - t.a == 1 and res.match("promise_homograph", toks, a):
+        # the ب-object may follow a post-verbal subject: "ويعد الرئيس الفرنسي بتقديم دعم"
+        obj = False
+        for j in range(t.b, min(len(toks), t.b + 5)):
+            if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
+                break
+            w = toks[j].norm
+            if w.startswith("ب") and len(w) > 3 and not res.match("promise_not_object", toks, j):
+                obj = True
+                break
+        if not obj:
+            return True
+    # a meeting noun qualified as a rally or festival (لقاء جماهيري، ملتقى ثقافي) is not a consultation
+    if t.entry.type == "CONSULT" and t.b < len(toks) and res.match("consult_not_meeting", toks, t.b):
+        return True
     if t.entry.type == "ASSAULT":
         lo, hi = _bounded(toks, a, -1, 8, True), _bounded(toks, t.b - 1, 1, 8, True)
         if any(res.match("accident", toks, j) for j in range(lo, hi + 1) if not t.a <= j < t.b):
@@ -826,6 +842,20 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         for u in trigs:
             if u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite and not u.drop:
                 before = [m for m in before if m.a >= u.b]
+    # a city right after a preposition or a container noun (في، إلى، شوارع، وسط …) is a place, not a metonymic actor
+    def placed(m: _Mention) -> bool:
+        return (m.actor.kb_id or "").startswith("city:") and m.a > 0 and bool(
+            res.match("place_container", toks, m.a - 1) or (toks[m.a].norm[:1] in "بل" and len(toks[m.a].norm) > 4
+                                                           and toks[m.a].norm[1:3] == "ال"))
+    before = [m for m in before if not placed(m)]
+    after = [m for m in after if not placed(m)]
+    # the victims named by a victim noun ("إصابة أربعة جنود"، "مقتل مدنيين") are never the agent of an attack
+    # in the same clause: keep them out of every other trigger's source candidates
+    victims = [m for m in before + after
+               if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and m.a - u.b <= 2 for u in trigs)]
+    if victims and e.type in ("ASSAULT", "COERCE") and "victim" not in e.flags:
+        before = [m for m in before if m not in victims]
+        after = [m for m in after if m not in victims]
     sources: list[_Mention] = []
     targets: list[_Mention] = []
     partners: list[_Mention] = []
@@ -881,8 +911,11 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                         not partners and sources and unmarked_after[0].a - sources[-1].b <= 3)):
                     # transitive symmetric verbs too, object right after the subject: "التقى X نظيره Y" → target Y
                     targets.append(unmarked_after[0])
-        elif unmarked_after and noun and not t.definite and not sources and "gt" not in e.flags:
-            sources.append(unmarked_after[0])
+        elif unmarked_after and noun and not t.definite and not sources and "gt" not in e.flags \
+                and not (unmarked_after[0].actor.kb_id or "").startswith("city:"):
+            # (a city after an event noun is where it happened: "متظاهرون … في شوارع الخرطوم"); a protest noun's
+            # later complement is what is protested against ("متظاهرون … احتجاجا على قرار الحكومة"), not the protester
+            (targets if e.type == "PROTEST" else sources).append(unmarked_after[0])
     if not sources and not (noun and t.definite) and "victim" not in e.flags:
         # a speaker (قال X) is the subject of the reported verb only when the complementiser carries a pronoun
         # referring back to him: "قال ماكرون إنه تحدث" (he said he spoke)
