@@ -561,3 +561,10 @@ def test_a_city_in_the_streets_is_the_place_and_the_protested_party_the_target()
     for ev in prot:
         assert ev.source is None or (ev.source.english or "") != "Baghdad"
         assert ev.target is None or ev.target.country == "IRQ"
+
+
+def test_a_place_naming_an_accord_is_not_its_party():
+    from khabar import analyze
+
+    d = analyze("ووقع الجانبان اتفاق مدريد للتعاون التجاري الأسبوع الماضي.", "2020-01-01")
+    assert all((e.source is None or e.source.country != "ESP") for e in d.events if e.type == "AGREE")

@@ -847,8 +847,12 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         return (m.actor.kb_id or "").startswith("city:") and m.a > 0 and bool(
             res.match("place_container", toks, m.a - 1) or (toks[m.a].norm[:1] in "بل" and len(toks[m.a].norm) > 4
                                                            and toks[m.a].norm[1:3] == "ال"))
-    before = [m for m in before if not placed(m)]
-    after = [m for m in after if not placed(m)]
+    # a place naming an accord or a conference ("اتفاق أوسلو"، "مؤتمر جنيف") is part of that name, not an actor
+    def named(m: _Mention) -> bool:
+        return m.a > 0 and bool(m.actor.country) and (m.actor.kb_id or "").startswith(("city:", "country:")) \
+            and bool(res.match("named_after_place", toks, m.a - 1))
+    before = [m for m in before if not placed(m) and not named(m)]
+    after = [m for m in after if not placed(m) and not named(m)]
     # the victims named by a victim noun ("إصابة أربعة جنود"، "مقتل مدنيين") are never the agent of an attack
     # in the same clause: keep them out of every other trigger's source candidates
     victims = [m for m in before + after
