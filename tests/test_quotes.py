@@ -551,3 +551,91 @@ def test_role_resolution_skips_prepositional_objects():
     d = make("وأكدت الشرطة عبر موقع تويتر إغلاق الحي. وكانت الشرطة قد قالت إن الهجوم أسفر عن قتيلين.",
              [("تويتر", "ORG", "Twitter")])
     assert speaker(d.quotes[-1]) != "Twitter"
+
+
+# ---------------------------------------------------------------- session 2, round 2 (error classes of quotes-unseen-s6)
+def test_non_entity_vso_subject_enters_salience():
+    # the subject of the first sentence is a source noun, not an entity: the next dropped subject is it
+    d = make("أغلقت الشرطة في المدينة ثلاثة شوارع صباح الأحد. وقالت في بيان إن التحقيق مستمر.",
+             [("سامي نور", "PER", "Sami Nour")])
+    assert len(d.quotes) == 1
+    assert d.quotes[0].speaker is not None and "الشرطة" in d.quotes[0].speaker.text
+
+
+def test_non_entity_subject_of_the_same_sentence():
+    # ولم تذكر X …، لكنها أكدت: the dropped subject is the clause's non-entity subject, not an earlier speaker
+    d = make("وقال سامي نور إن الوضع هادئ. ولم تذكر الشرطة عدد المعتقلين، لكنها أكدت أن الطرق مفتوحة.",
+             [("سامي نور", "PER", "Sami Nour")])
+    assert [speaker(q) for q in d.quotes][0] == "Sami Nour"
+    assert d.quotes[1].speaker is not None and "الشرطة" in d.quotes[1].speaker.text
+
+
+def test_prosecution_noun_svo_subject():
+    d = make("وقالت ليلى حسن للمحكمة إنها بريئة. ولكن الادعاء قال إن ليلى حسن كانت في المنزل.",
+             [("ليلى حسن", "PER", "Layla Hassan")])
+    assert speaker(d.quotes[0]) == "Layla Hassan"
+    assert d.quotes[1].speaker is not None and "الادعاء" in d.quotes[1].speaker.text
+
+
+def test_hashtag_name_is_not_cut_at_the_underscore():
+    d = make("وأعلن #المجلس_الأعلى أن الانتخابات ستجري في موعدها.")
+    assert d.quotes[0].speaker is not None and "الأعلى" in d.quotes[0].speaker.text
+
+
+def test_construct_role_does_not_resolve_to_another_role():
+    # "رئيس مجلس النواب" is not the earlier "الرئيس"
+    d = make("وكان الرئيس سامي نور قد قال إن الرد قريب. من جهته، أكد رئيس مجلس النواب أن الحكومة مستعدة.",
+             [("سامي نور", "PER", "Sami Nour")])
+    assert speaker(d.quotes[0]) == "Sami Nour"
+    assert speaker(d.quotes[1]) != "Sami Nour"
+
+
+def test_construct_role_still_resolves_to_the_same_role():
+    d = make("وقال وزير الخارجية سامي نور إن المحادثات مستمرة. وأضاف وزير الخارجية أن الوفد سيعود غدا.",
+             [("سامي نور", "PER", "Sami Nour")])
+    assert [speaker(q) for q in d.quotes] == ["Sami Nour", "Sami Nour"]
+
+
+def test_quote_opening_a_nested_report_is_the_inner_speaker():
+    # … السائق الذي قالت الشرطة إنه "…": the quote opens the inner reported clause, so it is the police's
+    d = make("وقالت ليلى حسن إن بين القتلى الرجل الذي قالت الشرطة المحلية إنه \"أطلق النار على نفسه\" بعد الهجوم.",
+             [("ليلى حسن", "PER", "Layla Hassan")])
+    direct = [q for q in d.quotes if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].speaker is not None and "الشرطة" in direct[0].speaker.text
+
+
+def test_partial_quote_inside_a_report_stays_with_the_reporter():
+    d = make("وقال سامي نور إن الحكومة \"لن تتراجع\" عن قرارها.", [("سامي نور", "PER", "Sami Nour")])
+    direct = [q for q in d.quotes if q.kind == "direct"]
+    assert [speaker(q) for q in direct] == ["Sami Nour"]
+
+
+def test_coordinated_cue_inside_a_relative_clause_does_not_take_the_complement():
+    # أفادت X الذي أجري … وأعلنت نتائجه أمس، أن …: وأعلنت belongs to the relative clause closed by the comma
+    d = make("أفادت الأرقام الرسمية للإحصاء الذي أجري الشهر الماضي وأعلنت نتائجه أمس، أن عدد السكان ارتفع.")
+    assert [q.cue.text for q in d.quotes] == ["أفادت"]
+    assert d.quotes[0].speaker is not None and "الأرقام" in d.quotes[0].speaker.text
+
+
+def test_quote_after_a_nested_verb_without_its_own_speaker_stays_with_the_reporter():
+    # (guard) … إن تصريحات ليلى حسن أكدت أنها "…": no speaker after أكدت, the quoted words are the reporter's
+    d = make("وقال سامي نور في تغريدة إن تصريحات ليلى حسن أكدت أنها \"فقدت صوابها تماما\"، على حد تعبيره.",
+             [("سامي نور", "PER", "Sami Nour"), ("ليلى حسن", "PER", "Layla Hassan")])
+    direct = [q for q in d.quotes if q.kind == "direct"]
+    assert [speaker(q) for q in direct] == ["Sami Nour"]
+
+
+def test_non_entity_vso_subject_beats_a_later_entity_of_its_sentence():
+    # ونشر المركز الإعلامي … صورا من مرسى الصيادين …. وأوضح أن: the subject is the centre, not a later name
+    d = make("ونشر المركز الإعلامي للجيش صورا للمعارك قرب قرية سامي نور الساحلية. وأوضح أن القوات تقدمت.",
+             [("سامي نور", "PER", "Sami Nour")])
+    assert len(d.quotes) == 1 and d.quotes[0].speaker is not None
+    assert "المركز" in d.quotes[0].speaker.text
+
+
+def test_bare_organisation_noun_is_not_its_spokesman():
+    # وقالت المتحدثة باسم الوزارة …. وقالت الوزارة إن …: the ministry, not the spokeswoman
+    d = make("وأعلنت وزارة الصحة المصرية إغلاق المدارس. وقالت المتحدثة باسم الوزارة إن القرار مؤقت. "
+             "وقالت الوزارة إن المدارس ستفتح الشهر المقبل.",
+             [("وزارة الصحة المصرية", "ORG", "Egyptian Ministry of Health")])
+    assert speaker(d.quotes[-1]) == "Egyptian Ministry of Health"

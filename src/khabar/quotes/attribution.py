@@ -515,9 +515,12 @@ def _definite_source_antecedent(ctx: _Ctx, a: int, b: int, si: int) -> Entity | 
     for r in reversed(ctx.sal[-60:]):
         if r.sent < si - 3 * ctx.lex.max_back:
             break
+        words = normalize_word(r.actor.text or "").split()
         if r.pos < ctx.toks[a].start and r.ent is None and r.actor.text and \
-                stem in {w[2:] if w.startswith("ال") else w for w in normalize_word(r.actor.text).split()} \
-                and r.actor.text.strip() != ctx.toks[a].text:
+                stem in {w[2:] if w.startswith("ال") else w for w in words} \
+                and r.actor.text.strip() != ctx.toks[a].text \
+                and ctx.lex.roles.get(ctx.role_head(words[0]) or "") != "person":
+            # (المتحدثة باسم الوزارة is a person speaking for the ministry, not "الوزارة" itself)
             best_s = r
             break
     if best_s is not None and (best_e is None or (best_s.actor.start or 0) > best_e.start):
@@ -616,7 +619,20 @@ def _nisba(n: str) -> bool:
 
 def _np_end(ctx: _Ctx, a: int, hard: int) -> int:
     """End (exclusive token index) of a noun phrase starting at ``a``: up to 5 tokens, stopping at an adjunct.
-    After a definite role head (الوزارة، الرئيس) only nisba adjectives follow (الروسي، الأمريكية)."""
+    After a definite role head (الوزارة، الرئيس) only nisba adjectives follow (الروسي، الأمريكية). A hashtag
+    name written with underscores (#البيت_الأبيض) is kept whole."""
+    return _hashtag_end(ctx, _np_end0(ctx, a, hard), hard)
+
+
+def _hashtag_end(ctx: _Ctx, b: int, hard: int) -> int:
+    """Extend an NP end ``b`` over ``_``-joined words (no spaces): #المجلس_الأعلى is one name."""
+    while b + 1 < hard and b > 0 and ctx.toks[b].text == "_" and ctx.toks[b].start == ctx.toks[b - 1].end \
+            and ctx.toks[b + 1].start == ctx.toks[b].end and ctx.toks[b + 1].text.isalpha():
+        b += 2
+    return b
+
+
+def _np_end0(ctx: _Ctx, a: int, hard: int) -> int:
     lex = ctx.lex
     b = a + 1
     h = ctx.toks[a].norm
@@ -772,6 +788,32 @@ def _named_after(ctx: _Ctx, after: int, before: int) -> _Sal | None:
     return None
 
 
+def _construct_complement(ctx: _Ctx, a: int, b: int) -> set[str]:
+    """Stems (without ال) of the genitive complement of an indefinite role head at ``a`` (رئيس مجلس النواب →
+    {مجلس, نواب}); empty when the head is definite or has no definite non-nisba noun right after it."""
+    h = ctx.strip_pro(ctx.toks[a].norm)
+    if h.startswith("ال") or h.startswith("لل") or a + 1 >= b:
+        return set()
+    out: set[str] = set()
+    for k in range(a + 1, min(b, a + 4)):
+        n = ctx.toks[k].norm
+        if ctx.is_punct(k) or _nisba(n):
+            return set()  # رئيس أمريكي / رئيس الأمريكي: an adjective, not a construct
+        if n.startswith("ال"):
+            out.add(n[2:])
+            return out  # the chain (رئيس مجلس النواب) ends at its definite noun
+        out.add(n)
+    return set()
+
+
+def _same_role_class(ctx: _Ctx, surface: str, head: str) -> bool:
+    """False when ``surface`` is headed by a role of another class than role noun ``head`` (a person
+    "المتحدثة باسم الوزارة" is not the organisation "الوزارة")."""
+    words = surface.split()
+    h0 = ctx.role_head(normalize_word(words[0])) if words else None
+    return h0 is None or ctx.lex.roles.get(h0) == ctx.lex.roles.get(head)
+
+
 def _unresolved_role(e: Entity) -> bool:
     """A role mention (مسؤول إسرائيلي) the linker could not resolve to a named entity."""
     return e.link == "role" and e.english is None
@@ -784,6 +826,9 @@ def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
         return None
     mods = {ctx.toks[k].norm for k in range(a + 1, b) if not ctx.is_punct(k)}
     mods = {m[2:] if m.startswith("ال") else m for m in mods} - {"باسم", "في", "لدى"}
+    # a construct role (رئيس مجلس النواب، وزير الخارجية): its genitive names the office, so an antecedent must
+    # share it; a bare earlier "الرئيس X" is another office
+    construct = _construct_complement(ctx, a, b)
     pos = ctx.toks[a].start
     hi = bisect.bisect_left(ctx.ent_starts, pos)
     best, best_score = None, 0
@@ -831,6 +876,8 @@ def _role_resolve(ctx: _Ctx, a: int, b: int) -> Entity | None:
                     stems.add(x[2:])
         if head not in stems and ("ال" + head) not in stems and _no_al(head) not in stems \
                 and not (head.endswith("ه") and head[:-1] in ctx.lex.roles and head[:-1] in stems):
+            continue
+        if construct and not (construct & stems):
             continue
         score = 1 + len(mods & stems)
         if score > best_score:
@@ -943,6 +990,8 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
             if c0 is not None and c0.info.kind == "verb":
                 res = _subject_after(ctx, k0, lo, hi)
             if res is None:
+                res = _vso_source_subject(ctx, lo, i)  # ولم تذكر الشرطة …، لكنها أكدت
+            if res is None:
                 res = _clause_subject(ctx, lo, i)
             if res is None and cue.info.person == "f":
                 res = _gpe_subject(ctx, lo, i)
@@ -973,7 +1022,8 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                     if r.sent < si - 3 * ctx.lex.max_back or r.pos <= best_pos:
                         break
                     if r.pos < pos and (r.ent is None or _unresolved_role(r.ent)) and r.actor.text and head and \
-                            any(ctx.role_head(normalize_word(w)) == head for w in r.actor.text.split()):
+                            any(ctx.role_head(normalize_word(w)) == head for w in r.actor.text.split()) and \
+                            _same_role_class(ctx, r.actor.text, head):
                         best_pos, best_actor = r.actor.start or r.pos, r.actor
                         break
                 for k in range(a - 1, max(-1, a - 150), -1):
@@ -1006,7 +1056,7 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                             cache[cue.tok] = r.actor
                             ctx.sal.append(_Sal(pos, si, r.ent, r.actor, r.label))
                             return r.actor
-                if ante is None and b - a <= 2 and \
+                if ante is None and b - a <= 2 and not _construct_complement(ctx, a, b) and \
                         ctx.lex.roles.get(ctx.role_head(ctx.toks[a].norm) or "") == "person":
                     r = _salient(ctx, pos, si, "m", only_person=True)
                     if r is not None and r.ent is not None:
@@ -1085,6 +1135,39 @@ def _first_subject(ctx: _Ctx, lo: int, hi: int, labels: tuple = ("PER", "ORG", "
             if best is None:
                 best = e
     return ("entity", best) if best is not None else None
+
+
+def _vso_source_subject(ctx: _Ctx, lo: int, hi: int) -> tuple[str, object] | None:
+    """A non-entity subject right after the sentence's first verb (أغلقت الشرطة …، ولم تذكر الشرطة …،
+    ورفضت مدرسة …): a source / organisation noun (``source_nouns``, or an org role noun) not covered by an entity,
+    unprefixed by a preposition. A negation particle (``verb_negation_particles``) before the verb is skipped.
+    Returns ("np", (a, b)) token span (with a following في + place entity: الشرطة في كندا) or None."""
+    k0 = lo + 1 if lo < hi and ctx.is_punct(lo) else lo
+    if k0 < hi and ctx.toks[k0].norm in ctx.lex.negation_particles:
+        k0 += 1
+    k = k0 + 1
+    if k >= hi:
+        return None
+    v = ctx.strip_pro(ctx.toks[k0].norm)
+    if not ctx.toks[k0].text.isalpha() or v.startswith("ال") or ctx.toks[k0].norm in ctx.lex.adjunct_starters \
+            or v in ctx.lex.adjunct_starters or ctx.ent_cover_tok.get(k0) is not None \
+            or ctx.role_head(v) is not None or ctx.is_source_noun(v) or ctx.in_quoted(ctx.toks[k0].start):
+        return None  # the first word is not a verb
+    t = ctx.toks[k]
+    n = t.norm
+    if not t.text.isalpha() or ctx.ent_cover_tok.get(k) is not None or n[:1] in "بل" or n in ctx.lex.skip_words:
+        return None
+    head = ctx.role_head(n)
+    if not (ctx.is_source_noun(n) or (head is not None and ctx.lex.roles.get(head) == "org")):
+        return None
+    b = _np_end(ctx, k, hi)
+    if b < hi - 1 and ctx.toks[b].norm == "في":
+        e = ctx.ent_at_tok.get(b + 1)
+        if e is not None and e.label in ("GPE", "LOC"):
+            b += 1
+            while b < hi and ctx.toks[b].start < e.end:
+                b += 1
+    return ("np", (k, _np_tail(ctx, k, b)))
 
 
 def _gpe_subject(ctx: _Ctx, lo: int, hi: int) -> tuple[str, object] | None:
@@ -1226,10 +1309,10 @@ def _find_comp(ctx: _Ctx, i: int, hi: int) -> int | None:
             return None
         if t.text in _COMMA and k + 1 < end and ctx.toks[k + 1].norm in ctx.lex.breakers:
             return None  # …، كما سبق أن …: a new clause
-        if t.text in _COMMA and _after_relative(ctx, i):
+        if t.text in _COMMA and _in_relative(ctx, i):
             return None  # … والذي يعتبر مهندس الاتفاق، إن …: the relative clause ends at the comma
         if k > i + 1 and ctx.cue_at(k) is not None \
-                and not (_after_relative(ctx, k) and _comma_before_comp(ctx, k, end)):
+                and not (_in_relative(ctx, k) and _comma_before_comp(ctx, k, end)):
             return None  # (a cue inside a relative clause closed by a comma does not take the complement)
         k += 1
     return None
@@ -1248,6 +1331,22 @@ def _comma_before_comp(ctx: _Ctx, k: int, end: int) -> bool:
 def _after_relative(ctx: _Ctx, i: int) -> bool:
     """True when token ``i`` directly follows a relative pronoun (الذي / والذي / التي …)."""
     return i > 0 and ctx.strip_pro(ctx.toks[i - 1].norm) in ctx.lex.relatives
+
+
+def _in_relative(ctx: _Ctx, i: int) -> bool:
+    """True when cue ``i`` is a verb of a relative clause: it directly follows a relative pronoun, or it is a
+    و-coordinated verb (… الذي أجري الجمعة وأعلنت نتائجه) with a relative pronoun at most five tokens before it
+    and no punctuation between."""
+    if _after_relative(ctx, i):
+        return True
+    if not ctx.toks[i].norm.startswith("و"):
+        return False
+    for k in range(i - 1, max(-1, i - 6), -1):
+        if ctx.is_punct(k) or ctx.cue_at(k) is not None or ctx.is_comp(k):
+            return False
+        if ctx.strip_pro(ctx.toks[k].norm) in ctx.lex.relatives:
+            return True
+    return False
 
 
 def _fully_quoted(ctx: _Ctx, a: int, b: int) -> bool:
@@ -1324,6 +1423,21 @@ def _run(doc: Document) -> None:
             continue  # a "read also" link line: its names are not the article's speakers
         first_cue = next((k for k in range(lo, hi) if k in cache), hi)
         subj = _first_subject(ctx, lo, first_cue, ("PER", "ORG")) or _gpe_subject(ctx, lo, first_cue)
+        np_subj = _vso_source_subject(ctx, lo, first_cue) if first_cue == hi else None
+        if np_subj is not None and (subj is None or subj[1].start >= ctx.toks[np_subj[1][1] - 1].end):  # type: ignore
+            # a non-entity subject right after the first verb (أوقفت الشرطة …، ونشر المركز الإعلامي …) is the
+            # antecedent of the next dropped subject (وقالت …، وأوضح …); an entity later in the sentence is not
+            subj = None
+            na, nb = np_subj[1]  # type: ignore[misc]
+            ante_np = _definite_source_antecedent(ctx, na, nb, si)
+            if isinstance(ante_np, Entity):
+                sal = _Sal(ctx.toks[na].start, si, ante_np, ctx.actor_of(ante_np), ante_np.label)
+            else:
+                # a masculine noun (المركز) serves a masculine dropped subject like an unnamed speaker does
+                head = ctx.toks[na].text
+                label = None if head.endswith(("ة", "ات")) else "PER"
+                sal = _Sal(ctx.toks[na].start, si, None, ante_np or ctx.surface_actor(na, nb), label)
+            _insert_sal(ctx, sal)
         if subj is not None:
             e = subj[1]
             sal = _Sal(e.start, si, e, ctx.actor_of(e), e.label)  # type: ignore[union-attr]
@@ -1337,6 +1451,14 @@ def _run(doc: Document) -> None:
         last_direct = _direct(ctx, q, quotes, indirect_spans, last_direct, cache) or last_direct
     quotes.sort(key=lambda q: (q.start, -q.end))
     doc.quotes.extend(quotes)
+
+
+def _insert_sal(ctx: _Ctx, sal: _Sal) -> None:
+    """Insert ``sal`` into the salience list, kept in text order."""
+    k = len(ctx.sal)
+    while k > 0 and ctx.sal[k - 1].pos > sal.pos:
+        k -= 1
+    ctx.sal.insert(k, sal)
 
 
 def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tuple[int, int, _Cue]],
@@ -1363,6 +1485,18 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
         if a <= q.open < b:
             cue = c  # the outermost reported clause: a partial quote is the reporter's speaker's words
             break
+    if cue is not None:
+        # … السائق الذي قالت الشرطة إنه "…": a quote that opens a report nested inside the outer one is the
+        # nested speaker's (only when nothing but spaces lies between the nested complementiser and the quote)
+        for a, b, c in reversed(indirect_spans[-6:]):
+            if c is cue:
+                break
+            if a <= q.open < b and not text[a:q.open].strip() and ctx.tok_index(a) > cue.tok:
+                sl, sh = ctx.sent_bounds(ctx.sent_of_tok[c.tok])
+                sub = _subject_after(ctx, c.tok, sl, sh) if c.info.kind == "verb" else None
+                if sub is not None and sub[0] in ("entity", "role", "np"):
+                    cue = c  # (… تصريحات ترامب أكدت أنه "…": no speaker after the nested verb, the reporter's)
+                break
     # 2. a cue before it in its sentence (nearest, not across another quote)
     if cue is None:
         k = ctx.tok_index(q.open) - 1

@@ -69,6 +69,7 @@ class QuoteLexicon:
     issue_verbs: set[str] = field(default_factory=set)
     container_pronouns: set[str] = field(default_factory=set)
     object_first_cues: set[str] = field(default_factory=set)
+    negation_particles: set[str] = field(default_factory=set)
     max_cue_comp: int = 14
     max_cue_quote: int = 14
     max_back: int = 4
@@ -154,6 +155,7 @@ def load() -> QuoteLexicon:
     lex.container_pronouns = {_n(x) for x in m.get("container_pronouns", [])}
     lex.object_first_cues = {_n(x) for x in m.get("object_first_cue_lemmas", [])}
     lex.issue_verbs = {_n(x) for x in m.get("statement_issue_verbs", [])}
+    lex.negation_particles = {_n(x) for x in m.get("verb_negation_particles", [])}
     lex.anaphoric_sources = {_n(x) for x in m.get("anaphoric_source_heads", [])}
     lex.contrast_particles = {_n(x) for x in m.get("contrast_particles", [])}
     lex.definite_adjectives = {_n(x) for x in m.get("definite_adjectives", [])}
