@@ -568,3 +568,15 @@ def test_a_place_naming_an_accord_is_not_its_party():
 
     d = analyze("ووقع الجانبان اتفاق مدريد للتعاون التجاري الأسبوع الماضي.", "2020-01-01")
     assert all((e.source is None or e.source.country != "ESP") for e in d.events if e.type == "AGREE")
+
+
+def test_dual_pronoun_on_a_rejection_makes_both_parties_sources():
+    from khabar import analyze
+
+    t = ("استقبل الرئيس التونسي قيس سعيد في قرطاج الرئيس الجزائري عبد المجيد تبون. "
+         "وأكد الرئيسان رفضهما أي تدخل أجنبي في ليبيا.")
+    d = analyze(t, "2022-06-01")
+    rej = [e for e in d.events if e.type == "REJECT"]
+    assert rej, [(e.type, e.trigger.text) for e in d.events]
+    names = {a.country for a in rej[0].sources}
+    assert names == {"TUN", "DZA"} and not any(a.country in ("TUN", "DZA") for a in rej[0].targets)

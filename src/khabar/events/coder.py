@@ -796,20 +796,28 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
 
 
 def _dual(toks: list[Token], t: _Trig, res: Resources, ctx: dict, si: int) -> None:
-    """A dual subject (الجانبان، الطرفان، الزعيمان …) right after or before the trigger refers to the two parties of
-    the last event with exactly two named parties, in this or the previous two sentences: they become the
-    trigger's source and target."""
+    """A dual subject (الجانبان، الطرفان، الزعيمان …) right after or before the trigger, or a dual pronoun on the
+    trigger itself (رفضهما), refers to the two parties of the last event with exactly two named parties, in this or
+    the previous two sentences: for a symmetric event (CONSULT, AGREE …) they become its source and target,
+    otherwise both are its sources."""
     pair = ctx.get("pair")
     if not pair or si - pair[0] > 2:
         return
-    hit = any(res.match("dual", toks, j) for j in range(t.b, min(len(toks), t.b + 2))) or any(
+    last = toks[t.b - 1].norm
+    suffix = len(last) > 4 and last.endswith("هما")  # the trigger carries a dual pronoun: رفضهما "their rejection"
+    hit = suffix or any(res.match("dual", toks, j) for j in range(t.b, min(len(toks), t.b + 2))) or any(
         res.match("dual", toks, j) for j in range(max(0, t.a - 2), t.a))
     if not hit:
         return
     ms = pair[1]
     if len(ms) < 2:
         return
-    t.sources, t.targets = [ms[0]], [m for m in ms[1:2]]
+    if "sym" in t.entry.flags:
+        t.sources, t.targets = [ms[0]], [m for m in ms[1:2]]
+    else:
+        # both parties act together (رفض الجانبان، رفضهما): two sources; the target is what follows, if anything
+        t.sources = list(ms[:2])
+        t.targets = [m for m in t.targets if all(not _same_actor(m.actor, x.actor) for x in ms[:2])]
 
 
 def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list[_Mention]) -> None:
