@@ -399,3 +399,24 @@ def test_ministry_inside_a_role_phrase_does_not_overlap_it():
     assert all(x[1] <= y[0] for x, y in zip(spans, spans[1:])), [(e.text, e.label) for e in d.entities]
     role = next(e for e in d.entities if e.link == "role")
     assert role.text == "وزير الخارجية الأمريكي" and role.country == "USA"
+
+
+def test_ministry_inside_a_title_before_a_name_is_the_persons_office():
+    from khabar.document import Document, Entity
+    from khabar.link.linker import link
+    from khabar.text.segment import segment
+
+    t = "وقال وزير الخارجية الأردني أيمن الصفدي إن المسؤولين الأردنيين سيزورون بغداد الأسبوع المقبل."
+    d = segment(Document(t, pub_date="2024-05-01"))
+
+    def ent(s, label):
+        a = t.index(s)
+        return Entity(a, a + len(s), s, label)
+
+    d.entities = [ent("الخارجية الأردني", "ORG"), ent("أيمن الصفدي", "PER"), ent("بغداد", "GPE")]
+    link(d)
+    spans = sorted((e.start, e.end) for e in d.entities)
+    assert all(x[1] <= y[0] for x, y in zip(spans, spans[1:])), [(e.text, e.label) for e in d.entities]
+    assert any(e.link == "role" and e.country == "JOR" for e in d.entities)   # the group role entity is kept
+    assert any(e.english == "Ayman Safadi" and e.role for e in d.entities)
+    assert not any(e.label == "ORG" and e.text == "الخارجية الأردني" for e in d.entities)  # his office, not an ORG

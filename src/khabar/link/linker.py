@@ -472,6 +472,7 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
         return best[1] if best else None
 
     last_role: list = [None, None]  # [sentence start token, country] of the last person office seen
+    inner_orgs: list[Entity] = []
     for sent in doc.sentences or []:
         i = sent.tok_start
         while i < sent.tok_end:
@@ -548,6 +549,13 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 i = j
                 continue
             if nxt is not None:
+                # the ministry inside "وزير الخارجية المصري <name>" is the person's office, not an ORG mention
+                for e in ents:
+                    if e.label == "ORG" and e.link != "role" and a <= e.start and e.end <= b and e.kb_id:
+                        ke = kb.get(e.kb_id)
+                        if ke is not None and ke.subtype == "government_body" and (
+                                country is None or e.country in (None, country)):
+                            inner_orgs.append(e)
                 if rm.role not in GENERIC_ROLES:
                     named.append((nxt.start, rm.role, country, nxt))
                 nxt.role = nxt.role or rm.role
@@ -604,6 +612,9 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 out.append(Entity(a, b, doc.text[a:b], "PER", english=None, kb_id=None, country=country,
                                   actor_code=country + rm.agent, role=rm.role, link="role", score=None))
             i = j
+    if inner_orgs:
+        drop = {id(e) for e in inner_orgs}
+        doc.entities[:] = [e for e in doc.entities if id(e) not in drop]  # in place: the caller extends it
     return out
 
 
