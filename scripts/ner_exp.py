@@ -1,7 +1,7 @@
 """NER experiment runner: train a CRF on a corpus mix (ANERcorp dev blocks held out) and score it on the dev set.
 
 Usage: python scripts/ner_exp.py NAME --corpora anercorp,newsfane [--c1 0.05 --c2 0.01] [--no-clusters]
-       [--test]   (--test also scores the CAMeL test split: only for the final, already chosen configuration)
+       [--vectors FILE --vec-scale 3] [--extra-no-misc] [--spacy EPOCHS] [--full] [--test]   (--test also scores the CAMeL test split: only for the final, already chosen configuration)
 Prints one JSON line; appends it to /tmp/ner/exp.jsonl.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from khabar.eval.ner import read_test, score
 from khabar.ner import features
-from khabar.ner.train import load_corpus, split_dev, train_crf
+from khabar.ner.train import load_corpus, map_tags, split_dev, train_crf
 from khabar.paths import shared_data
 
 
@@ -38,6 +38,16 @@ def _overlap(sent, grams: set[str], n: int = 10) -> float:
     return sum(x in grams for x in g) / len(g) if g else 0.0
 
 
+def load_vectors(path: Path) -> dict[str, tuple[float, ...]]:
+    """Unit-normalised word vectors (rounded to 3 decimals) from a gensim KeyedVectors file."""
+    import numpy as np
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors.load(str(path))
+    m = kv.vectors / (np.linalg.norm(kv.vectors, axis=1, keepdims=True) + 1e-9)
+    return {w: tuple(round(float(x), 3) for x in m[i]) for i, w in enumerate(kv.index_to_key)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("name")
@@ -48,13 +58,25 @@ def main() -> None:
     ap.add_argument("--clusters", default=str(features.CLUSTERS))
     ap.add_argument("--gaz", default=str(features.GAZETTEER))
     ap.add_argument("--trig", default=str(features.TRIGGERS))
+    ap.add_argument("--vectors", default=None, help="gensim KeyedVectors file or khabar .npy table: dense word-vector features (default: none)")
+    ap.add_argument("--vec-scale", type=float, default=1.0)
+    ap.add_argument("--vec-offsets", default="0")
+    ap.add_argument("--spacy", type=int, default=0, metavar="EPOCHS",
+                    help="train the spaCy CNN NER (khabar.ner.neural, needs `pip install spacy`) instead of the CRF, "
+                         "with --vectors as static vectors (a gensim .kv file); keeps the best dev epoch")
+    ap.add_argument("--extra-no-misc", action="store_true", help="map MISC to O in the non-ANERcorp corpora")
     ap.add_argument("--full", action="store_true", help="train on all of ANERcorp train (no dev)")
     ap.add_argument("--test", action="store_true")
     ap.add_argument("--model", default=None)
     ap.add_argument("--reuse", action="store_true", help="score an already trained model")
     a = ap.parse_args()
     sh = shared_data()
-    res = features.load_resources(Path(a.gaz), Path(a.clusters), Path(a.trig))
+    res = features.load_resources(Path(a.gaz), Path(a.clusters), Path(a.trig), vectors=None)
+    if a.vectors:
+        res.vectors = (features.load_vectors(Path(a.vectors)) if a.vectors.endswith(".npy")
+                       else load_vectors(Path(a.vectors)))
+        res.vec_scale = a.vec_scale
+        features.VEC_OFFSETS = tuple(int(x) for x in a.vec_offsets.split(","))
     features.resources.cache_clear()
     features.resources = lambda: res  # type: ignore[assignment]  # experiment-local resources
     aner = load_corpus(sh, "anercorp")
@@ -63,9 +85,20 @@ def main() -> None:
     for name in a.corpora.split(","):
         if name != "anercorp":
             extra = load_corpus(sh, name)
+            if a.extra_no_misc:
+                extra = [(t, map_tags(g, {"PER": "PER", "ORG": "ORG", "LOC": "LOC"})) for t, g in extra]
             if dev_grams:  # NewsFANE re-annotates ANERcorp: drop sentences that overlap the dev blocks
                 extra = [s for s in extra if _overlap(s, dev_grams) < 0.5]
             tr = tr + extra
+    if a.spacy:
+        from khabar.ner.neural import train_spacy
+
+        r = train_spacy(tr, Path(a.model or f"/tmp/ner/sp_{a.name}"), dev=dev or None,
+                        vectors=Path(a.vectors) if a.vectors else None, epochs=a.spacy,
+                        log=lambda x: print(json.dumps(x), flush=True))
+        print(json.dumps({"name": a.name, "spacy_epochs": a.spacy, "best_dev": float(r["best_dev"]),
+                          "seconds": r["seconds"]}))
+        return
     model = Path(a.model or f"/tmp/ner/{a.name}.crfsuite")
     if a.reuse:
         info = {"seconds": 0, "bytes": model.stat().st_size}
@@ -73,7 +106,8 @@ def main() -> None:
         info = train_crf(tr, model, {"c1": a.c1, "c2": a.c2, "max_iterations": a.iters}, res=res)
     from khabar.ner.tagger import tag_sentences
     out = {"name": a.name, "corpora": a.corpora, "c1": a.c1, "c2": a.c2, "train_s": info["seconds"],
-           "bytes": info["bytes"], "clusters": a.clusters, "time": time.strftime("%H:%M")}
+           "bytes": info["bytes"], "clusters": a.clusters, "vectors": a.vectors, "vec_scale": a.vec_scale,
+           "vec_offsets": a.vec_offsets, "time": time.strftime("%H:%M")}
     if dev:
         d = score([g for _, g in dev], tag_sentences([t for t, _ in dev], model))
         out["dev"] = {k: d[k] for k in ("micro_f1", "macro_f1", "precision", "recall")}

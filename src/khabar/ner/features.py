@@ -15,6 +15,9 @@ Feature groups (each measured in ``docs/bench/ner.md``):
   form, and longest multi-token matches as B-/I- features;
 - word clusters: k-means cluster ids, at several granularities, of word2vec vectors trained on the antcorpus
   news (``ner_clusters.tsv``);
+- dense word vectors: the unit-normalised word2vec vector (100 floats × :data:`VEC_SCALE`) of the token (or of
+  its first clitic-stripped form that has one), from ``ner_vectors.npy`` — built with the clusters; when that
+  table is loaded :func:`sent_features` returns ``{feature: value}`` dicts instead of string lists;
 - trigger lexicon: ``ner_triggers.tsv`` (titles and nouns that precede names: الرئيس, وزير, شركة, مدينة …);
 - context: the above for positions −2 … +2 (a subset for ±2), plus word bigrams around the token.
 
@@ -35,6 +38,8 @@ from khabar.text.normalize import normalize
 GAZETTEER = LEXICONS / "ner_gazetteer.tsv"
 TRIGGERS = LEXICONS / "ner_triggers.tsv"
 CLUSTERS = MODELS / "ner_clusters.tsv"
+VECTORS = MODELS / "ner_vectors.npy"  # float16, unit-normalised word2vec rows; words in ner_vectors.vocab
+VEC_SCALE = 1.0  # dense feature value = vector component × VEC_SCALE (chosen on dev, docs/bench/ner.md)
 
 _PROCLITICS = "وفبلك"
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$", re.UNICODE)
@@ -58,6 +63,10 @@ class Resources:
     gazn: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     triggers: dict[str, str] = field(default_factory=dict)
+    vectors: dict = field(default_factory=dict)
+    vec_scale: float = VEC_SCALE
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # token → info (see _token_info)
+    gaz_first: frozenset | None = field(default=None, repr=False, compare=False)  # first words of ``gazn`` keys
 
 
 def _read_tsv(path: Path) -> list[list[str]]:
@@ -72,8 +81,23 @@ def _read_tsv(path: Path) -> list[list[str]]:
     return rows
 
 
-def load_resources(gazetteer: Path = GAZETTEER, clusters: Path = CLUSTERS, triggers: Path = TRIGGERS) -> Resources:
-    """Read the three resource files (missing ones give empty tables). Paths: TSV files, see module doc."""
+def load_vectors(path: Path = VECTORS) -> dict:
+    """Word → unit-normalised vector (numpy float16 row) from ``path`` (``.npy``) and its word list (same name,
+    suffix ``.vocab``, one word a line, in row order). Missing files give an empty table (no dense features)."""
+    voc = Path(path).with_suffix(".vocab")
+    if not Path(path).is_file() or not voc.is_file():
+        return {}
+    import numpy as np
+
+    m = np.load(path, mmap_mode=None, allow_pickle=False)
+    words = voc.read_text(encoding="utf-8").split("\n")
+    return {w: m[i] for i, w in enumerate(words[: len(m)]) if w}
+
+
+def load_resources(gazetteer: Path = GAZETTEER, clusters: Path = CLUSTERS, triggers: Path = TRIGGERS,
+                   vectors: Path | None = VECTORS) -> Resources:
+    """Read the resource files (missing ones give empty tables). Paths: TSV files and the vector table, see
+    module doc; ``vectors=None`` disables the dense word-vector features."""
     gaz1: dict[str, set[str]] = {}
     gazn: dict[tuple[str, ...], set[str]] = {}
     for row in _read_tsv(gazetteer):
@@ -88,7 +112,9 @@ def load_resources(gazetteer: Path = GAZETTEER, clusters: Path = CLUSTERS, trigg
             gazn.setdefault(toks, set()).add(row[1])
     cl = {row[0]: tuple(row[1:]) for row in _read_tsv(clusters) if len(row) > 1}
     trig = {normalize(row[0]): row[1] for row in _read_tsv(triggers) if len(row) > 1}
-    return Resources({k: frozenset(v) for k, v in gaz1.items()}, {k: frozenset(v) for k, v in gazn.items()}, cl, trig)
+    vec = load_vectors(vectors) if vectors else {}
+    return Resources({k: frozenset(v) for k, v in gaz1.items()}, {k: frozenset(v) for k, v in gazn.items()}, cl, trig,
+                     vec)
 
 
 @functools.lru_cache(maxsize=1)
@@ -147,7 +173,34 @@ def _shape(tok: str) -> str:
     return "PUN"
 
 
+def _vector(cl: str, st: list[str], res: Resources) -> tuple[float, ...] | None:
+    if not res.vectors:
+        return None
+    for form in (cl, *st):
+        v = res.vectors.get(form)
+        if v is not None:
+            return v
+    return None
+
+
+_INFO_CACHE_MAX = 200_000
+
+
 def _token_info(tok: str, res: Resources) -> dict:
+    """Per-token lookups (cached in ``res.cache`` per token string; the dict returned must not be changed)."""
+    cache = res.cache
+    d = cache.get(tok)
+    if d is None:
+        if len(cache) >= _INFO_CACHE_MAX:
+            cache.clear()
+        d = _token_info_uncached(tok, res)
+        d["own"] = _own_features(d)
+        d["ctx"] = _context_features(d)
+        cache[tok] = d
+    return d
+
+
+def _token_info_uncached(tok: str, res: Resources) -> dict:
     c = core(tok)
     cl = c.lower() if _LATIN.search(c) else c
     st = stems(cl)
@@ -172,7 +225,9 @@ def _token_info(tok: str, res: Resources) -> dict:
     pre = ""
     if len(cl) > 3 and cl[0] in _PROCLITICS:
         pre = cl[0]
+    vec = _vector(cl, st, res)
     return {
+        "vec": vec, "forms": (cl, *st),
         "w": cl, "raw": _DIAC.sub("", tok), "stem": stem, "shape": _shape(tok), "gz": sorted(gz), "cl": clus, "trig": trig,
         "al": "1" if ("ال" in cl[:4] and len(cl) > 4) else "0", "pre": pre,
         "punct": "1" if c != normalize(tok) else "0", "len": str(min(len(cl), 8)),
@@ -185,10 +240,16 @@ def _gaz_spans(infos: list[dict], res: Resources) -> list[list[str]]:
     out: list[list[str]] = [[] for _ in range(n)]
     if not res.gazn:
         return out
+    first = res.gaz_first
+    if first is None:
+        first = res.gaz_first = frozenset(k[0] for k in res.gazn)
     i = 0
     while i < n:
         matched = 0
-        first_forms = [infos[i]["w"], *stems(infos[i]["w"])]
+        first_forms = [f for f in infos[i]["forms"] if f in first]
+        if not first_forms:
+            i += 1
+            continue
         for L in range(min(MAX_GAZ_LEN, n - i), 1, -1):
             rest = tuple(infos[j]["w"] for j in range(i + 1, i + L))
             for f in first_forms:
@@ -210,53 +271,114 @@ def sent_features(tokens: list[str], res: Resources | None = None) -> list[list[
     """Features of one sentence.
 
     Input: ``tokens`` — surface strings (list[str]); ``res`` — lookup tables (default: the shipped ones).
-    Output: list (same length) of lists of string features. Never raises on any list of str.
+    Output: list (same length) of lists of string features, or — when ``res.vectors`` is loaded — of dicts
+    (string features with value 1.0 plus the dense ``0:v<k>`` components, or ``0:nov`` for a word without a
+    vector). Both forms are accepted by python-crfsuite. Never raises on any list of str.
     """
     if res is None:
         res = resources()
     infos = [_token_info(t, res) for t in tokens]
+    feats = _string_features(infos, res)
+    if res.vectors:
+        return [_with_vectors(f, infos, i, res.vec_scale) for i, f in enumerate(feats)]
+    return feats
+
+
+def _string_features(infos: list[dict], res: Resources) -> list[list[str]]:
     gm = _gaz_spans(infos, res)
     n = len(infos)
     feats: list[list[str]] = []
     for i, d in enumerate(infos):
-        w = d["w"]
-        f = [
-            "b", "w=" + w, "r=" + d["raw"], "st=" + d["stem"], "sh=" + d["shape"], "al=" + d["al"], "pre=" + d["pre"],
-            "pu=" + d["punct"], "len=" + d["len"],
-            "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
-            "sp2=" + d["stem"][:2], "ss2=" + d["stem"][-2:], "ss3=" + d["stem"][-3:],
-        ]
-        f.extend("g=" + g for g in d["gz"])
-        f.extend(gm[i])
-        if d["cl"]:
-            f.extend(f"c{k}={c}" for k, c in enumerate(d["cl"]))
-        if d["trig"]:
-            f.append("tr=" + d["trig"])
+        f = d["own"] + gm[i]
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < n:
-                e = infos[j]
-                f.append(f"{off}:w={e['w']}")
-                f.append(f"{off}:sh={e['shape']}")
-                if abs(off) == 1:
-                    f.append(f"{off}:r={e['raw']}")
-                    f.append(f"{off}:st={e['stem']}")
-                    f.append(f"{off}:s2={e['w'][-2:]}")
-                    f.append(f"{off}:al={e['al']}")
-                    f.extend(f"{off}:g={g}" for g in e["gz"])
+                f += infos[j]["ctx"][off]
+                if gm[j] and abs(off) == 1:
                     f.extend(f"{off}:{x}" for x in gm[j])
-                    if e["cl"]:
-                        f.extend(f"{off}:c{k}={c}" for k, c in enumerate(e["cl"]))
-                if e["trig"]:
-                    f.append(f"{off}:tr={e['trig']}")
             else:
                 f.append(f"{off}:BOS" if j < 0 else f"{off}:EOS")
         if i > 0:
-            f.append("-1w|w=" + infos[i - 1]["w"] + "|" + w)
+            f.append("-1w|w=" + infos[i - 1]["w"] + "|" + d["w"])
         if i + 1 < n:
-            f.append("w|+1w=" + w + "|" + infos[i + 1]["w"])
+            f.append("w|+1w=" + d["w"] + "|" + infos[i + 1]["w"])
         feats.append(f)
     return feats
+
+
+def sent_feature_parts(tokens: list[str], res: Resources | None = None) -> tuple[list[list[str]], list]:
+    """The two parts of :func:`sent_features` for a fast scorer: the string features of each token (weight 1,
+    :data:`VEC_OFFSETS` must be ``(0,)``) and each token's unit vector (numpy row, to be multiplied by
+    ``res.vec_scale``) or None. Without a vector table every vector is None and the strings are the whole set."""
+    if res is None:
+        res = resources()
+    infos = [_token_info(t, res) for t in tokens]
+    return _string_features(infos, res), [d["vec"] for d in infos]
+
+
+def _own_features(d: dict) -> list[str]:
+    """The features a token contributes at its own position (cached with its info)."""
+    w, stem = d["w"], d["stem"]
+    f = [
+        "b", "w=" + w, "r=" + d["raw"], "st=" + stem, "sh=" + d["shape"], "al=" + d["al"], "pre=" + d["pre"],
+        "pu=" + d["punct"], "len=" + d["len"],
+        "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
+        "sp2=" + stem[:2], "ss2=" + stem[-2:], "ss3=" + stem[-3:],
+    ]
+    f.extend("g=" + g for g in d["gz"])
+    if d["cl"]:
+        f.extend(f"c{k}={c}" for k, c in enumerate(d["cl"]))
+    if d["trig"]:
+        f.append("tr=" + d["trig"])
+    return f
+
+
+def _context_features(e: dict) -> dict[int, list[str]]:
+    """The features a token contributes to its neighbours' positions −2, −1, +1, +2 (cached with its info;
+    multi-token gazetteer matches, which depend on the sentence, are added in :func:`sent_features`)."""
+    out = {}
+    for off in (-2, -1, 1, 2):
+        f = [f"{off}:w={e['w']}", f"{off}:sh={e['shape']}"]
+        if abs(off) == 1:
+            f += [f"{off}:r={e['raw']}", f"{off}:st={e['stem']}", f"{off}:s2={e['w'][-2:]}", f"{off}:al={e['al']}"]
+            f.extend(f"{off}:g={g}" for g in e["gz"])
+            if e["cl"]:
+                f.extend(f"{off}:c{k}={c}" for k, c in enumerate(e["cl"]))
+        if e["trig"]:
+            f.append(f"{off}:tr={e['trig']}")
+        out[off] = f
+    return out
+
+
+VEC_OFFSETS = (0,)
+
+
+_VEC_NAMES = [f"0:v{k}" for k in range(1024)]
+
+
+def _vec_feats(v, scale: float) -> dict[str, float] | None:
+    if v is None:
+        return None
+    vals = (v.astype("float32") * scale).tolist() if hasattr(v, "tolist") else [x * scale for x in v]
+    return dict(zip(_VEC_NAMES, vals))
+
+
+def _with_vectors(f: list[str], infos: list[dict], i: int, scale: float) -> dict[str, float]:
+    """String features as weight-1 features plus the dense word vector of positions :data:`VEC_OFFSETS`."""
+    d = dict.fromkeys(f, 1.0)
+    for off in VEC_OFFSETS:
+        j = i + off
+        if 0 <= j < len(infos):
+            vf = infos[j].get("vfeat")
+            if vf is None and infos[j]["vec"] is not None:
+                vf = infos[j]["vfeat"] = _vec_feats(infos[j]["vec"], scale)
+            if vf is None:
+                d[f"{off}:nov"] = 1.0
+            elif off == 0:
+                d.update(vf)
+            else:
+                d.update({f"{off}:{k[2:]}": x for k, x in vf.items()})
+    return d
 
 
 def entity_features(words: list[str], left: list[str], right: list[str], res: Resources | None = None) -> list[str]:

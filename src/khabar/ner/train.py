@@ -5,10 +5,11 @@ Builds, from the staged public data (``../shared/data``, train splits only):
 1. ``khabar/data/lexicons/ner_gazetteer.tsv`` — Arabic names with a class (GPE/LOC/PER/ORG) from
    ``kb/countries.json`` (ODbL), ``kb/world-cities.csv`` (CC BY 4.0) and ANETAC's named-entity list;
 2. ``khabar/data/models/ner_clusters.tsv`` — word2vec (gensim, CBOW) vectors trained on the antcorpus news plus
-   the NER training texts, clustered with k-means at several granularities (skipped, keeping the existing file,
-   when gensim is not installed: gensim is a train-time dependency only);
+   the NER training texts, clustered with k-means at several granularities, and the vectors themselves
+   (``ner_vectors.npy`` + ``ner_vectors.vocab``, float16, the CRF's dense features) — skipped, keeping the existing
+   files, when gensim is not installed: gensim is a train-time dependency only;
 3. ``khabar/data/models/ner_crf.crfsuite`` — the coarse CRF (PER/ORG/LOC/MISC, BIO) trained with python-crfsuite
-   (L-BFGS, L1 0.15 + L2 0.01) on ANERcorp's CAMeL train split (``TRAIN_CORPORA``; NewsFANE and WikiFANE were
+   (L-BFGS, L1 0.02 + L2 0.01; dense word vectors, see docs/bench/ner.md rows 16-24) on ANERcorp's CAMeL train split (``TRAIN_CORPORA``; NewsFANE and WikiFANE were
    measured as extra data, see ``docs/bench/ner.md``);
 4. ``khabar/data/models/ner_subtype.crfsuite`` — a fine-class CRF (FANE classes) trained on WikiFANE and
    ``NewsFANE_Gold.train.txt`` that gives ``Entity.subtype`` and the LOC/GPE split.
@@ -216,9 +217,11 @@ def _corpus_sentences(shared: Path, train_texts: list[list[str]]):
 
 def build_clusters(shared: Path, train_texts: list[list[str]], out: Path = MODELS / "ner_clusters.tsv",
                    ks: tuple[int, ...] = (32, 128, 512, 2048), dim: int = 100, min_count: int = 3,
-                   workers: int = 2, seed: int = 13, epochs: int = 10, save_vectors: Path | None = None) -> dict:
+                   workers: int = 2, seed: int = 13, epochs: int = 10, save_vectors: Path | None = None,
+                   vectors_out: Path | None = MODELS / "ner_vectors.npy") -> dict:
     """Train word2vec (gensim CBOW) on antcorpus + training texts, k-means the vectors at ``ks`` granularities and
-    write ``word<TAB>c1<TAB>c2…``. Source: antcorpus (SaudiNewsNet is non-commercial and never used here)."""
+    write ``word<TAB>c1<TAB>c2…``; with ``vectors_out`` also write the unit-normalised vectors (:func:`export_vectors`,
+    the CRF's dense features). Source: antcorpus (SaudiNewsNet is non-commercial and never used here)."""
     from gensim.models import Word2Vec  # train-time dependency
     import numpy as np
     from sklearn.cluster import MiniBatchKMeans
@@ -240,11 +243,26 @@ def build_clusters(shared: Path, train_texts: list[list[str]], out: Path = MODEL
         f.write(f"# word2vec CBOW dim={dim} on antcorpus + NER train texts; k-means k={','.join(map(str, ks))}\n")
         for i, w in enumerate(words):
             f.write(w + "\t" + "\t".join(str(int(c[i])) for c in ids) + "\n")
+    if vectors_out:
+        export_vectors(words, vecs, vectors_out)
     return {"vocab": len(words), "sentences": len(sents), "seconds": round(time.time() - t0)}
 
 
+def export_vectors(words: list[str], vecs, out: Path = MODELS / "ner_vectors.npy") -> dict:
+    """Write unit-normalised word vectors as float16 ``out`` (``.npy``, no pickle) and the words, one a line in
+    row order, beside it (suffix ``.vocab``) — the table :func:`khabar.ner.features.load_vectors` reads."""
+    import numpy as np
+
+    m = np.asarray(vecs, dtype="float32")
+    m = m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-9)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.save(out, m.astype("float16"), allow_pickle=False)
+    out.with_suffix(".vocab").write_text("\n".join(words) + "\n", encoding="utf-8")
+    return {"words": len(words), "bytes": out.stat().st_size}
+
+
 # --------------------------------------------------------------------------- CRF
-DEFAULT_PARAMS = {"c1": 0.15, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
+DEFAULT_PARAMS = {"c1": 0.02, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
 
 
 def train_crf(sents: list[Sent], path: Path, params: dict | None = None, res=None, verbose: bool = False) -> dict:
