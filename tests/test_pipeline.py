@@ -206,3 +206,14 @@ def test_api_warns_when_given_an_html_page():
     doc = khabar.analyze(page, "2024-01-01")
     assert any("HTML" in w for w in doc.warnings)
     assert not any("HTML" in w for w in khabar.analyze("زار الوزير القاهرة أمس.", "2024-01-01").warnings)
+
+
+def test_direction_marks_and_zero_width_joiners_do_not_split_names():
+    from khabar.text.segment import tokenize
+
+    assert [t.text for t in tokenize("سيرغي \u200fلافروف")] == ["سيرغي", "لافروف"]
+    assert [t.norm for t in tokenize("لا\u200cفروف \u200eقال\ufeff")] == ["لافروف", "قال"]
+    clean = "وقال وزير الخارجية الروسي سيرغي لافروف إن بلاده مستعدة للحوار."
+    noisy = clean.replace("سيرغي لافروف", "سيرغي \u200fلا\u200cفروف")
+    names = lambda t: [e.english for e in khabar.analyze(t, "2024-01-01").entities]  # noqa: E731
+    assert names(noisy) == names(clean)

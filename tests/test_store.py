@@ -556,3 +556,25 @@ def test_query_options_are_checked(event_db: Path, tmp_path: Path):
     r = runner.invoke(app, ["events", "--db", str(event_db), "--format", "json"])
     days = [e["day"] for e in json.loads(r.stdout) if e["day"]]
     assert days == sorted(days, reverse=True)
+
+
+def test_fifo_and_missing_inputs_do_not_hang_or_pass_silently(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(article(1), encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")                      # reading it would block forever
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    recs = list(iter_records([folder]))
+    assert sorted((Path(r.key).name, r.error is None) for r in recs) == \
+        [("a.txt", True), ("dangling.txt", False), ("pipe.txt", False)]
+    runner = CliRunner()
+    r = runner.invoke(app, ["ingest", str(tmp_path / "typo.jsonl"), "--db", str(tmp_path / "x.duckdb"), "-q"])
+    assert r.exit_code == 2 and not (tmp_path / "x.duckdb").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = runner.invoke(app, ["ingest", str(empty), "--db", str(tmp_path / "y.duckdb"), "-q"])
+    assert r.exit_code == 2 and "no input units" in r.output

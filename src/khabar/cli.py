@@ -344,6 +344,11 @@ def ingest(
 ) -> None:
     """Analyse a corpus into a DuckDB store: resumable, every input accounted for (ok | failed | skipped)."""
     store = _store()
+    missing = [p for p in inputs if not Path(p).exists() and not Path(p).is_symlink()]
+    if len(missing) == len(inputs):
+        fail("no such file or folder: " + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""))
+    for p in missing:
+        warn(f"no such file or folder: {p} (recorded as failed)")
     try:
         res = store.ingest(inputs, db, workers=workers, batch_size=batch, progress=not quiet,
                            store_text=not no_text, retry_failed=retry_failed, default_date=date)
@@ -359,7 +364,9 @@ def ingest(
               f"(duplicates); already done {res.already}", highlight=False)
     if res.failures:
         out.print("failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(res.failures.items())), highlight=False)
-    out.print("database: " + ", ".join(f"{k} {v}" for k, v in res.totals.items()), highlight=False)
+    out.print("database: " + (", ".join(f"{k} {v}" for k, v in res.totals.items()) or "empty"), highlight=False)
+    if res.read == 0:
+        fail("no input units found (empty folders, or only hidden files)")
 
 
 @app.command()

@@ -295,8 +295,16 @@ def _ext(path: Path) -> str:
 
 
 def iter_file(path: Path) -> Iterator[Record]:
-    """Records of one file (see module doc). Never raises for unreadable content: yields failed records."""
-    key = str(path.resolve())
+    """Records of one file (see module doc). Never raises for unreadable content: yields failed records.
+
+    A path that is not a regular file (a FIFO, a socket, a device, a dangling link) is one failed record: reading
+    a FIFO would block forever.
+    """
+    key = str(path.absolute()) if path.is_symlink() else str(path.resolve())
+    if not path.is_file():
+        yield Record(key=key, path=key, line=None, format="unknown",
+                     error="not a regular file" if path.exists() else "no such file (dangling link?)")
+        return
     ext = _ext(path)
     if ext in JSONL_EXT:
         yield from _iter_jsonl(path, key)
@@ -374,6 +382,9 @@ def count_records(paths: Iterable[str | os.PathLike]) -> int:
         files = list(_walk(path)) if path.is_dir() else [path]
         for f in files:
             ext = _ext(f)
+            if not f.is_file():
+                total += 1
+                continue
             try:
                 if ext in JSONL_EXT:
                     with _open_maybe_gz(f) as fh:

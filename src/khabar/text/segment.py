@@ -14,10 +14,15 @@ import re
 from khabar.document import Document, Sentence, Token
 from khabar.text.normalize import normalize
 
+# Zero-width (non-)joiners inside an Arabic word belong to it; direction marks, zero-width spaces, bidi isolates
+# and the BOM are invisible formatting and never form a token of their own.
+_FORMAT = "\u200b\u200e\u200f\u061c\u2066-\u2069\u202a-\u202e\ufeff"
 _TOKEN = re.compile(
-    r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff\u064b-\u065f\u0670\u0640]+"
+    r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640]"
+    r"(?:[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640\u200c\u200d]*"
+    r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640])?"
     r"|[A-Za-z0-9\u00c0-\u024f]+(?:[-.'’][A-Za-z0-9\u00c0-\u024f]+)*"
-    r"|\S",
+    rf"|[^\s{_FORMAT}\u200c\u200d]",
 )
 _END = set(".!?؟…")
 _OPEN_Q = {"“": "”", "«": "»", "„": "“"}
