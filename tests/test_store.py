@@ -548,6 +548,7 @@ def test_query_options_are_checked(event_db: Path, tmp_path: Path):
 
     runner = CliRunner()
     for args in (["events", "-n", "-1"], ["entities", "-n", "0"], ["events", "--type", "FOO"],
+                 ["entities", "--type", "FOO"],
                  ["events", "--country", "sa"], ["events", "--since", "2025-03-01", "--until", "2025-01-01"],
                  ["export", "--format", "parquet", "--out", str(tmp_path / "afile")]):
         (tmp_path / "afile").write_text("x")

@@ -457,7 +457,8 @@ def events_cmd(
         ("day", lambda r: r["day"]), ("event", lambda r: f"{_who(r, 'source')} — {r['type']}"
                                                           f"{'/' + r['mode'] if r.get('mode') else ''} → {_who(r, 'target')}"),
         ("cameo", lambda r: r.get("cameo")), ("where", lambda r: r.get("location_english") or r.get("location_country")),
-        ("mentions", lambda r: r["n_mentions"]), ("articles", lambda r: r["n_articles"])], "Events", limit)
+        ("modality", lambda r: r.get("modality")), ("mentions", lambda r: r["n_mentions"]),
+        ("articles", lambda r: r["n_articles"])], "Events", limit)
 
 
 @app.command("entities")

@@ -664,6 +664,9 @@ def _where(filters: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
+ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "MISC")
+
+
 def _alpha3(country: str) -> str:
     if not re.fullmatch(r"[A-Za-z]{3}", country.strip()):
         raise ValueError(f"--country: {country!r} is not an ISO 3166 alpha-3 code (e.g. SAU, RUS, USA)")
@@ -719,10 +722,13 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
 def query_entities(db: str | os.PathLike, type: str | None = None, country: str | None = None,
                    limit: int | None = None) -> list[dict[str, Any]]:
     """Canonical entities (``entities`` view) with ``label`` = ``type`` and/or ``country`` (ISO alpha-3),
-    most documents first. Output: list of dicts. Raises :class:`StoreError`."""
+    most documents first. Output: list of dicts. Raises :class:`StoreError`, or ValueError for an unknown label
+    or a country that is not 3 letters."""
     filters: list[tuple[str, list[Any]]] = []
     if type:
         filters.append(("upper(label) = upper(?)", [type]))
+    if type and type.upper() not in ENTITY_LABELS:
+        raise ValueError(f"--type: unknown entity label {type!r} (one of {', '.join(ENTITY_LABELS)})")
     if country:
         filters.append(("upper(country) = upper(?)", [_alpha3(country)]))
     where, params = _where(filters)
