@@ -580,3 +580,12 @@ def test_dual_pronoun_on_a_rejection_makes_both_parties_sources():
     assert rej, [(e.type, e.trigger.text) for e in d.events]
     names = {a.country for a in rej[0].sources}
     assert names == {"TUN", "DZA"} and not any(a.country in ("TUN", "DZA") for a in rej[0].targets)
+
+
+def test_the_denier_of_an_occurrence_is_not_its_agent():
+    from khabar import analyze
+
+    d = analyze("ونفى المتحدث باسم وزارة الداخلية التونسية حدوث مواجهات في العاصمة.", "2020-01-01")
+    for ev in d.events:
+        if ev.type == "ASSAULT":
+            assert ev.modality == "negated" and (ev.source is None or ev.source.country != "TUN")

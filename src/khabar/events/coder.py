@@ -933,6 +933,10 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         # referring back to him: "قال ماكرون إنه تحدث" (he said he spoke)
         cands = [m for m in before if m.marker in (None, "agent") or (
             m.marker == "speaker" and any(x.norm in _SELF_COMP for x in toks[m.b:t.a]))]
+        # "نفى X وقوع اشتباكات" (X denied that clashes took place): an occurrence noun right before the trigger
+        # makes it the subject of that noun, so no one before it is the event's agent
+        if cands and t.a > 0 and res.match("occurrence", toks, t.a - 1):
+            cands = []
         if cands:
             pick = next((m for m in reversed(cands) if m.actor.country and m.place is None), None) or next(
                 (m for m in reversed(cands) if m.actor.country), cands[-1])
