@@ -420,3 +420,16 @@ def test_ministry_inside_a_title_before_a_name_is_the_persons_office():
     assert any(e.link == "role" and e.country == "JOR" for e in d.entities)   # the group role entity is kept
     assert any(e.english == "Ayman Safadi" and e.role for e in d.entities)
     assert not any(e.label == "ORG" and e.text == "الخارجية الأردني" for e in d.entities)  # his office, not an ORG
+
+
+def test_counterpart_is_the_same_office_in_the_other_country():
+    import khabar
+
+    d = khabar.analyze("واستقبل وزير الخارجية المصري نظيره الأردني في القاهرة أمس.", "2024-01-10")
+    cp = [e for e in d.entities if e.text == "نظيره الأردني"]
+    assert cp and cp[0].english == "Ayman Safadi" and cp[0].country == "JOR" and cp[0].link == "role"
+    ev = [e for e in d.events if e.type == "CONSULT"]
+    assert ev and any(a.country == "JOR" for a in ev[0].targets)
+    # a name right after the phrase carries the mention itself
+    d = khabar.analyze("واستقبل وزير الخارجية المصري نظيره الأردني أيمن الصفدي في القاهرة.", "2024-01-10")
+    assert not [e for e in d.entities if e.text.startswith("نظيره")]

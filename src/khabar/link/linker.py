@@ -77,6 +77,16 @@ def _apposition_titles() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _counterpart_words() -> frozenset[str]:
+    """Counterpart nouns (نظيره، نظيرته …; ``data/kb/counterpart_words.txt``)."""
+    p = KB_DIR / "counterpart_words.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
 def _former_markers() -> frozenset[str]:
     """Words after a role phrase that make it a former office (السابق، الأسبق …; ``data/kb/former_markers.txt``)."""
     p = KB_DIR / "former_markers.txt"
@@ -759,8 +769,50 @@ def _link(doc: Document) -> None:
     # pass 4: roles
     doc.entities.extend(_roles(doc, kb))
     doc.entities.sort(key=lambda e: (e.start, -e.end))
+    doc.entities.extend(_counterparts(doc, kb))
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
     _drop_nested_in_roles(doc)
     _clusters(doc)
+
+
+def _counterparts(doc: Document, kb: KB) -> list[Entity]:
+    """"نظيره الفرنسي" (his French counterpart): the holder of the office of the last person with a role named
+    before it in the sentence, in the country of the nationality adjective, on the publication date. A name
+    right after the phrase is left to carry the mention itself. Output: new ``PER`` role entities."""
+    words = _counterpart_words()
+    if not words:
+        return []
+    toks = doc.tokens
+    covered = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        covered[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    by_start = {e.start: e for e in doc.entities}
+    out: list[Entity] = []
+    for sent in doc.sentences or []:
+        for i in range(sent.tok_start, sent.tok_end - 1):
+            if toks[i].norm not in words or covered[toks[i].start]:
+                continue
+            country = kb.demonym(toks[i + 1].norm)
+            if not country:
+                continue
+            nxt = by_start.get(toks[i + 2].start) if i + 2 < sent.tok_end else None
+            if nxt is not None and nxt.label == "PER":
+                continue
+            prior = [e for e in doc.entities if e.role and e.label == "PER" and sent.start <= e.start
+                     and e.end <= toks[i].start]
+            if not prior:
+                continue
+            role = prior[-1].role
+            holder = kb.office_holder(role, country, doc.pub_date)
+            a, b = toks[i].start, toks[i + 1].end
+            if holder is not None:
+                out.append(Entity(a, b, doc.text[a:b], "PER", english=holder.english, kb_id=holder.id,
+                                  country=holder.country, actor_code=holder.actor_code, role=role, link="role",
+                                  score=90.0))
+            else:
+                out.append(Entity(a, b, doc.text[a:b], "PER", english=None, kb_id=None, country=country,
+                                  actor_code=None, role=role, link="role", score=None))
+    return out
 
 
 def _drop_nested_in_roles(doc: Document) -> None:
