@@ -57,53 +57,39 @@ def _stop() -> frozenset[str]:
                      if l.strip() and not l.startswith("#"))
 
 
-@functools.lru_cache(maxsize=1)
-def _heads() -> frozenset[str]:
-    p = KB_DIR / "generic_heads.txt"
+@functools.lru_cache(maxsize=None)
+def _word_list(name: str) -> frozenset[str]:
+    """Normalised words of ``data/kb/<name>`` (one a line, ``#`` comments); empty when the file is missing."""
+    p = KB_DIR / name
     if not p.is_file():
         return frozenset()
     return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
                      if l.strip() and not l.startswith("#"))
 
 
-@functools.lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """Generic head nouns (``data/kb/generic_heads.txt``)."""
+    return _word_list("generic_heads.txt")
+
+
 def _apposition_titles() -> frozenset[str]:
     """Ranks and honorifics between a role phrase and the name (``data/kb/apposition_titles.txt``)."""
-    p = KB_DIR / "apposition_titles.txt"
-    if not p.is_file():
-        return frozenset()
-    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
-                     if l.strip() and not l.startswith("#"))
+    return _word_list("apposition_titles.txt")
 
 
-@functools.lru_cache(maxsize=1)
 def _counterpart_words() -> frozenset[str]:
     """Counterpart nouns (نظيره، نظيرته …; ``data/kb/counterpart_words.txt``)."""
-    p = KB_DIR / "counterpart_words.txt"
-    if not p.is_file():
-        return frozenset()
-    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
-                     if l.strip() and not l.startswith("#"))
+    return _word_list("counterpart_words.txt")
 
 
-@functools.lru_cache(maxsize=1)
 def _former_markers() -> frozenset[str]:
     """Words after a role phrase that make it a former office (السابق، الأسبق …; ``data/kb/former_markers.txt``)."""
-    p = KB_DIR / "former_markers.txt"
-    if not p.is_file():
-        return frozenset()
-    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
-                     if l.strip() and not l.startswith("#"))
+    return _word_list("former_markers.txt")
 
 
-@functools.lru_cache(maxsize=1)
 def _place_modifiers() -> frozenset[str]:
     """Adjectives that make a different place of a name (الجنوبية، الجديدة …; ``data/kb/place_modifiers.txt``)."""
-    p = KB_DIR / "place_modifiers.txt"
-    if not p.is_file():
-        return frozenset()
-    return frozenset(normalize(l.strip()) for l in p.read_text(encoding="utf-8").splitlines()
-                     if l.strip() and not l.startswith("#"))
+    return _word_list("place_modifiers.txt")
 
 
 @functools.lru_cache(maxsize=1)
