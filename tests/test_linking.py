@@ -433,3 +433,20 @@ def test_counterpart_is_the_same_office_in_the_other_country():
     # a name right after the phrase carries the mention itself
     d = khabar.analyze("واستقبل وزير الخارجية المصري نظيره الأردني أيمن الصفدي في القاهرة.", "2024-01-10")
     assert not [e for e in d.entities if e.text.startswith("نظيره")]
+
+
+def test_latin_names_without_ner_are_found_and_linked():
+    # no NER entities at all: the Latin pass must find the KB names by their English form
+    doc = run("التقى Keir Starmer في Brussels مسؤولين من NATO، ثم قال Starmer إن اللقاء كان مفيدا.")
+    assert find(doc, "Keir Starmer").kb_id == "per:keir-starmer"
+    assert find(doc, "Brussels").kb_id == "city:BEL:brussels"
+    assert find(doc, "NATO").kb_id == "org:nato"
+    later = find(doc, "Starmer")
+    assert (later.kb_id, later.link) == ("per:keir-starmer", "coref")
+    assert later.cluster == find(doc, "Keir Starmer").cluster
+
+
+def test_latin_gloss_words_are_not_names_and_mixed_mentions_link():
+    doc = run("قال خبير في حلف NATO إن برنامج Excel لا يكفي.", ents=[("حلف NATO", "ORG")])
+    assert find(doc, "حلف NATO").kb_id == "org:nato"
+    assert not any(e.text == "Excel" for e in doc.entities)

@@ -258,11 +258,21 @@ def _rank(kb: KB, cands: list[KBEntity], label: str, doc_countries: dict[str, in
 
 
 def _text_candidates(kb: KB, text: str) -> tuple[list[KBEntity], str, int]:
-    """Exact candidates for a mention text: whole text, then with a role/title prefix removed.
+    """Exact candidates for a mention text: whole text, then with a role/title prefix removed, then (for a mixed
+    mention such as "حلف NATO") its Latin part alone.
     Returns (candidates, how, number of leading tokens dropped)."""
     c = kb.lookup(text)
     if c:
         return c, "exact", 0
+    if re.match(r"(?i)the\s+[A-Z]", text) and not re.search("[\u0600-\u06ff]", text):
+        c = [e for e in kb.lookup(text[4:].strip()) if _latin_ok(e, text[4:].strip())]
+        if c:
+            return c, "exact", 1
+    m = _LATIN_TAIL.search(text)
+    if m and m.start() > 0 and re.search("[\u0600-\u06ff]", text[:m.start()]):
+        c = [e for e in kb.lookup(m.group(0)) if _latin_ok(e, m.group(0))]
+        if c:
+            return c, "exact", 0
     words = text.split()
     if len(words) >= 2:
         rm = kb.parse_role([normalize(w) for w in words])
@@ -668,6 +678,7 @@ def _link(doc: Document) -> None:
         segment(doc)
     kb = get_kb()
     doc.entities.extend(_gazetteer(doc, kb))
+    doc.entities.extend(_latin_mentions(doc, kb))
     doc.entities = [e for e in doc.entities if e.start >= 0]
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     dc = _doc_countries(doc, kb)
@@ -750,6 +761,7 @@ def _link(doc: Document) -> None:
             ent.link = "translit"
     # pass 3: coreference of short forms to earlier full names (linked or NIL), and surnames the NER missed
     doc.entities.extend(_propagate_surnames(doc))
+    doc.entities.extend(_latin_surnames(doc))
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     _coref(doc)
     # pass 4: roles
@@ -876,6 +888,97 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
 
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
+
+
+_LATIN_WORD = r"(?:[A-Z][A-Za-z'\u2019\-]*[A-Za-z]|[A-Z]{2,}|[A-Z])"
+_LATIN_RUN = re.compile(_LATIN_WORD + r"(?:[ \-]" + _LATIN_WORD + r"|\.? (?:of|al|el|bin|ibn|de|van|von|the|and)(?= [A-Z]))*")
+_LATIN_TAIL = re.compile(r"[A-Z][A-Za-z .'\-]*[A-Za-z]$")
+
+
+def _latin_ok(e: KBEntity, span: str) -> bool:
+    """A KB entry reached through a Latin span is trusted only when curated (not a UniversalPetrarch or
+    unknown-country city row) and, for one word, when the entry is prominent or the word is an acronym."""
+    if e.id.startswith(("up:", "city:XXX")):
+        return False
+    if " " in span.strip():
+        return True
+    if span.isupper() and len(span) >= 2:
+        return e.type in ("ORG", "GPE", "LOC")
+    return e.type in ("GPE", "LOC") and (e.subtype == "country" or e.prior >= 5.0 or _is_curated_city(e))
+
+
+def _latin_mentions(doc: Document, kb: KB) -> list[Entity]:
+    """Latin-script names inside Arabic text (machine-translated or copied fragments: "Donald Trump", "NATO",
+    "Kyiv") that the NER left untagged and whose text is a KB English name or alias.
+
+    Input: a segmented, NER-tagged ``doc``; output: new unlinked :class:`Entity` objects (label from the KB
+    entry's type; GPE for countries and cities) for the longest matching run of capitalised Latin words, each
+    with its character offsets. Single capitalised words are taken only for countries, prominent places and
+    acronyms of organisations (a capitalised Latin gloss is often no name at all)."""
+    if not re.search("[A-Z]", doc.text):
+        return []
+    cover = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    out: list[Entity] = []
+    for m in _LATIN_RUN.finditer(doc.text):
+        a, b = m.start(), m.end()
+        if (a and doc.text[a - 1].isalnum() and doc.text[a - 1].isascii()) or any(cover[a:b]):
+            continue
+        words = [(w.start() + a, w.end() + a) for w in re.finditer(r"\S+", m.group(0))]
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):
+                s, e_ = words[i][0], words[j - 1][1]
+                span = doc.text[s:e_]
+                if span.split()[0].lower() in _LATIN_FUNCTION or span.split()[-1].lower() in _LATIN_FUNCTION:
+                    continue
+                cands = [c for c in kb.lookup(span) if _latin_ok(c, span)]
+                if cands:
+                    c = cands[0]
+                    label = c.type if c.type != "LOC" or c.subtype not in _GPE_SUB else "GPE"
+                    hit = (j, Entity(s, e_, span, label))
+                    break
+            if hit:
+                out.append(hit[1])
+                cover[hit[1].start:hit[1].end] = b"\x01" * (hit[1].end - hit[1].start)
+                i = hit[0]
+            else:
+                i += 1
+    return out
+
+
+_LATIN_FUNCTION = frozenset({"of", "al", "el", "bin", "ibn", "de", "van", "von", "the", "and"})
+
+
+def _latin_surnames(doc: Document) -> list[Entity]:
+    """A Latin word (Trump, Putin) equal to the last word of the English name of a person linked in the same
+    document, left untagged by the NER: a new PER mention, linked to that person by :func:`_coref`-like copying.
+    Output: new linked :class:`Entity` objects with offsets; the first-linked person wins a tie."""
+    last: dict[str, Entity] = {}
+    for e in sorted(doc.entities, key=lambda e: e.start):
+        if e.label == "PER" and e.kb_id and e.english and e.link != "role":
+            w = e.english.split()
+            if len(w) >= 2 and len(w[-1]) >= 3:
+                last.setdefault(w[-1].lower(), e)
+    if not last:
+        return []
+    cover = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    out: list[Entity] = []
+    for m in re.finditer(r"(?<![A-Za-z])[A-Z][a-z'\-]+[a-z](?![A-Za-z])", doc.text):
+        src = last.get(m.group(0).lower())
+        if src is None or any(cover[m.start():m.end()]):
+            continue
+        ent = Entity(m.start(), m.end(), m.group(0), "PER")
+        ent.english, ent.kb_id, ent.country, ent.actor_code = src.english, src.kb_id, src.country, src.actor_code
+        ent.role, ent.lat, ent.lon, ent.score = src.role, src.lat, src.lon, src.score
+        ent.link = "coref"
+        _COREF_SRC[id(ent)] = src
+        out.append(ent)
+    return out
 
 
 def _raw_words(text: str) -> list[str]:
