@@ -579,3 +579,25 @@ def test_fifo_and_missing_inputs_do_not_hang_or_pass_silently(tmp_path: Path):
     empty.mkdir()
     r = runner.invoke(app, ["ingest", str(empty), "--db", str(tmp_path / "y.duckdb"), "-q"])
     assert r.exit_code == 2 and "no input units" in r.output
+
+
+def test_actor_filter_accepts_an_arabic_name(tmp_path: Path):
+    rus = dict(english="Russia", kb_id="country:RUS", country="RUS", actor_code="RUS")
+    usa = dict(english="United States", kb_id="country:USA", country="USA", actor_code="USA")
+    text = "اجتمع وفد روسيا مع وفد أمريكا."
+    ev = Event(type="CONSULT", cameo="040", trigger=Span(0, 5, "اجتمع"), sentence=0, source=Actor(**rus),
+               target=Actor(**usa), date={"value": "2025-02-18", "source": "timex"})
+    db = tmp_path / "ar.duckdb"
+    assert store.add_documents(db, [_doc("d1", "2025-02-18", text, [], [ev])]).ok == 1
+    assert [r["type"] for r in store.query_events(db, actor="روسيا")] == ["CONSULT"]
+    assert [r["type"] for r in store.query_events(db, actor="الولايات المتحدة")] == ["CONSULT"]
+    assert store.query_events(db, actor="فرنسا") == []
+    with pytest.raises(ValueError, match="no knowledge-base entity"):
+        store.query_events(db, actor="كلمةغيرموجودةابدا")
+
+
+def test_plain_file_with_a_gz_name_is_read_as_plain(tmp_path: Path):
+    p = tmp_path / "feed.jsonl.gz"
+    write_jsonl(p, 3, gz=False)
+    recs = list(iter_records([p]))
+    assert len(recs) == 3 and all(r.error is None for r in recs)

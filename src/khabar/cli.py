@@ -438,7 +438,7 @@ def _who(r: dict, p: str) -> str:
 def events_cmd(
     db: Path = typer.Option(Path("khabar.duckdb"), "--db", help="DuckDB store."),
     type_: Optional[str] = typer.Option(None, "--type", "-t", help="PLOVER event type (e.g. CONSULT)."),
-    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Substring of an actor's name, CAMEO code or KB id."),
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Substring of an actor's English name, CAMEO code or KB id, or an Arabic name (resolved through the KB)."),
     country: Optional[str] = typer.Option(None, "--country", "-c", help="ISO alpha-3 of an actor or of the place."),
     since: Optional[str] = typer.Option(None, "--since", help="First day, YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, "--until", help="Last day, YYYY-MM-DD."),

@@ -171,7 +171,11 @@ def _decode_line(raw: bytes) -> str:
 
 
 def _open_maybe_gz(path: Path):
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+    """Binary file handle; gzip-decoded when the file starts with the gzip magic bytes, whatever its name
+    (a plain file named ``.jsonl.gz`` is read as plain text)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
 def _iter_jsonl(path: Path, key: str) -> Iterator[Record]:

@@ -682,13 +682,25 @@ def _day(option: str, value: str | None) -> str | None:
         raise ValueError(f"{option}: {value!r} is not a YYYY-MM-DD date ({exc})") from None
 
 
+def _arabic_actor_ids(name: str) -> list[str]:
+    """KB ids for an Arabic actor name (str → list of ids, best first): exact normalised alias, else the
+    variant-tolerant matches scoring ≥ 88 (:meth:`khabar.kb.store.KB.fuzzy`). Empty when none."""
+    from khabar.kb.store import get_kb
+    kb = get_kb()
+    hits = [e.id for e in kb.lookup(name)]
+    if not hits:
+        hits = [e.id for e, s in kb.fuzzy(name, limit=5, cutoff=88.0)]
+    return [h for h in hits if not h.startswith("up:")] or hits
+
+
 def query_events(db: str | os.PathLike, type: str | None = None, actor: str | None = None,
                  country: str | None = None, since: str | None = None, until: str | None = None,
                  limit: int | None = None) -> list[dict[str, Any]]:
     """Aggregated events (``events_agg``) matching the filters, ordered by day then id.
 
     ``type``: PLOVER type (case-insensitive); ``actor``: case-insensitive substring of either actor's English
-    name, CAMEO code or KB id; ``country``: ISO alpha-3 of either actor or of the location; ``since``/``until``:
+    name, CAMEO code or KB id, or an Arabic name, resolved through the knowledge base (exact alias, then
+    variant-tolerant match) to KB ids; ``country``: ISO alpha-3 of either actor or of the location; ``since``/``until``:
     inclusive ``YYYY-MM-DD`` bounds on the event day. Output: list of dicts (columns of ``events_agg``).
     Raises :class:`StoreError` (database) or ValueError (unknown type, a country that is not 3 letters, a bad
     date, ``since`` after ``until``). Rows are ordered newest day first (undated last).
@@ -699,7 +711,14 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
         if type.upper() not in known:
             raise ValueError(f"--type: unknown PLOVER event type {type!r} (one of {', '.join(known)})")
         filters.append(("upper(type) = upper(?)", [type]))
-    if actor:
+    if actor and re.search("[\u0600-\u06ff]", actor):
+        ids = _arabic_actor_ids(actor)
+        if not ids:
+            raise ValueError(f"--actor: no knowledge-base entity is named {actor!r}; give an English name, a CAMEO "
+                             "code or a KB id")
+        marks = ", ".join("?" * len(ids))
+        filters.append((f"(source_kb_id IN ({marks}) OR target_kb_id IN ({marks}))", ids + ids))
+    elif actor:
         cols = ["source_english", "source_actor_code", "source_kb_id", "target_english", "target_actor_code",
                 "target_kb_id"]
         filters.append(("(" + " OR ".join(f"{c} ILIKE ?" for c in cols) + ")", [f"%{actor}%"] * len(cols)))
