@@ -172,7 +172,8 @@ def test_pipe_generator_input() -> None:
 
 
 def test_pipe_pub_dates_shorter_than_texts() -> None:
-    docs = list(khabar.pipe([A, Q, A], pub_dates=[DATE]))
+    with pytest.warns(UserWarning, match="fewer items than texts"):
+        docs = list(khabar.pipe([A, Q, A], pub_dates=[DATE]))
     assert len(docs) == 3, f"{len(docs)} Documents for 3 inputs"
     assert docs[0].pub_date == DATE and not any("fewer" in w for w in docs[0].warnings)
     assert all(d.pub_date is None and any("fewer items than texts" in w for w in d.warnings) for d in docs[1:])
@@ -202,7 +203,8 @@ def test_pipe_two_processes_with_hostile_items() -> None:
 
 
 def test_pipe_two_processes_pub_dates_shorter() -> None:
-    docs = list(khabar.pipe([A, Q, A, Q], pub_dates=[DATE], n_process=2))
+    with pytest.warns(UserWarning, match="fewer items than texts"):
+        docs = list(khabar.pipe([A, Q, A, Q], pub_dates=[DATE], n_process=2))
     assert len(docs) == 4, f"{len(docs)} Documents for 4 inputs"
 
 

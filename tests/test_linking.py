@@ -450,3 +450,20 @@ def test_latin_gloss_words_are_not_names_and_mixed_mentions_link():
     doc = run("قال خبير في حلف NATO إن برنامج Excel لا يكفي.", ents=[("حلف NATO", "ORG")])
     assert find(doc, "حلف NATO").kb_id == "org:nato"
     assert not any(e.text == "Excel" for e in doc.entities)
+
+
+def test_nil_romanisation_fixes_conjunction_and_the_word_for_god():
+    doc = run("وقال وجان فيليب دوران إن الله أكبر.", ents=[("وجان فيليب دوران", "PER"), ("الله", "MISC")])
+    p = next(e for e in doc.entities if e.label == "PER")
+    assert (p.text, p.english) == ("جان فيليب دوران", "Jan Philippe Doran")
+    assert doc.text[p.start:p.end] == p.text
+    assert find(doc, "الله").english == "Allah"
+    # a name that begins with و keeps it
+    doc = run("وقال وليد العمري إن الاتفاق صامد.", ents=[("وليد العمري", "PER")])
+    assert find(doc, "وليد العمري").english.startswith("Walid")
+
+
+def test_mixed_arabic_name_with_unknown_latin_acronym_links_by_the_arabic_part():
+    doc = run("قصفت الطائرات مواقع حزب العمال الكردستاني PKK شمال العراق.",
+              ents=[("حزب العمال الكردستاني PKK", "ORG")])
+    assert find(doc, "حزب العمال الكردستاني PKK").kb_id == "org:kurdistan-workers-party"

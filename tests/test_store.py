@@ -601,3 +601,14 @@ def test_plain_file_with_a_gz_name_is_read_as_plain(tmp_path: Path):
     write_jsonl(p, 3, gz=False)
     recs = list(iter_records([p]))
     assert len(recs) == 3 and all(r.error is None for r in recs)
+
+
+def test_ingest_counts_inputs_without_any_date(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(article(1), encoding="utf-8")
+    (src / "b.txt").write_text(article(2), encoding="utf-8")
+    res = store.ingest([src], tmp_path / "u.duckdb", progress=False)
+    assert (res.ok, res.undated) == (2, 2)
+    res = store.ingest([src], tmp_path / "v.duckdb", progress=False, default_date="2025-01-05")
+    assert (res.ok, res.undated) == (2, 0)

@@ -21,8 +21,24 @@ from rich.text import Text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="khabar: facts from Arabic news, offline.")
 train_app = typer.Typer(no_args_is_help=True, help="Train a model from ../shared/data.")
-build_app = typer.Typer(no_args_is_help=True, help="Build an artefact (knowledge base) from ../shared/data.")
+build_app = typer.Typer(no_args_is_help=True, help="Build an artefact (knowledge base, event lexicon, noise lists, or all) from ../shared/data.")
 eval_app = typer.Typer(no_args_is_help=True, help="Evaluate a stage on a fixed evaluation set.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from khabar import __version__
+
+        typer.echo(f"khabar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print khabar's version and exit.")) -> None:
+    """khabar: facts from Arabic news, offline."""
+
+
 app.add_typer(train_app, name="train")
 app.add_typer(build_app, name="build")
 app.add_typer(eval_app, name="eval")
@@ -161,8 +177,9 @@ def print_pretty(d: dict) -> None:
     for c in ("speaker", "cue", "kind", "quote"):
         t.add_column(c)
     for q in d["quotes"]:
-        sp = (q.get("speaker") or {}).get("english") or "?"
-        t.add_row(plain(sp), rtl((q.get("cue") or {}).get("text")), plain(q["kind"]), rtl(q["text"] if len(q["text"]) <= 120 else q["text"][:119].rstrip() + "…"))
+        spk = q.get("speaker") or {}
+        sp = plain(spk["english"]) if spk.get("english") else (rtl(spk["text"]) if spk.get("text") else "?")
+        t.add_row(sp, rtl((q.get("cue") or {}).get("text")), plain(q["kind"]), rtl(q["text"] if len(q["text"]) <= 120 else q["text"][:119].rstrip() + "…"))
     show(out, t)
     t = Table(title="Dates")
     for c in ("text", "type", "value", "anchor"):
@@ -238,7 +255,7 @@ def train_translit(out: Optional[Path] = typer.Option(None, help="Output path.")
 
 @train_app.command("events")
 def train_events(out: Optional[Path] = typer.Option(None, help="Output path (default: the shipped gate model).")) -> None:
-    """Train the ASSAULT/PROTEST sentence filter on arabic_event_gsr (needs: pip install -e '.[train]')."""
+    """Train the ASSAULT/PROTEST sentence filter on arabic_event_gsr (needs: pip install -e '.\\[train]')."""
     res = _call("khabar.events.gate", "train", _shared(), out)
     Console().print({k: v for k, v in res.items() if k in ("cv", "thresholds")} if isinstance(res, dict) else res)
 
@@ -339,7 +356,7 @@ def ingest(
     batch: int = typer.Option(64, "--batch", min=1, help="Documents per transaction."),
     no_text: bool = typer.Option(False, "--no-text", help="Do not keep article texts in documents.text."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try again the inputs recorded as failed."),
-    date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for inputs that carry none."),
+    date: Optional[str] = typer.Option(None, "--date", help="Publication date (YYYY-MM-DD) for inputs that carry none (only inputs not already in the store)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse a corpus into a DuckDB store: resumable, every input accounted for (ok | failed | skipped)."""
@@ -365,11 +382,18 @@ def ingest(
     if res.failures:
         out.print("failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(res.failures.items())), highlight=False)
     out.print("database: " + (", ".join(f"{k} {v}" for k, v in res.totals.items()) or "empty"), highlight=False)
+    if res.undated:
+        warn(f"{res.undated} input(s) had no publication date: their relative dates have no value and their "
+             "events no day (GDELT Day is empty). Give --date YYYY-MM-DD (it applies to inputs not yet in the "
+             "store; use a new --db to re-date documents already ingested).")
     if res.read == 0:
         fail("no input units found (empty folders, or only hidden files)")
 
 
-@app.command()
+@app.command(help="Export the store: Parquet tables, GDELT 2.0 event/mention TSV, or PLOVER/POLECAT-style JSON "
+             "lines.\n\nGDELT TSV holds asserted events only (negated, requested, future and conditional ones are "
+             "left out) and writes ISO 3166 alpha-3 country codes in the Geo fields (GDELT itself uses FIPS); "
+             "PLOVER JSON lines keep every event with its modality. Columns: docs/schema.md.")
 def export(
     db: Path = typer.Option(Path("khabar.duckdb"), "--db", help="DuckDB store."),
     fmt: ExportFormat = typer.Option(..., "--format", "-f", help="parquet | gdelt-tsv | plover-jsonl"),

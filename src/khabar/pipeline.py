@@ -230,8 +230,8 @@ def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | Non
     Input: an iterable of str (a single str is one text; decode bytes first with
     :func:`khabar.io.readers.decode`); ``pub_dates`` an iterable
     of ``YYYY-MM-DD`` (or None), a single date string for all texts, or None. When ``pub_dates`` is shorter than
-    ``texts`` the remaining texts get no date and a warning saying so (never dropped); when it is longer, a
-    :class:`UserWarning` is issued at the end. ``n_process`` > 1 uses a process pool (each worker
+    ``texts`` the remaining texts get no date and a warning saying so (never dropped), and one
+    :class:`UserWarning` is issued; when it is longer, a :class:`UserWarning` is issued at the end. ``n_process`` > 1 uses a process pool (each worker
     loads the models once). An input that fails (bad date, not text) yields a Document with a ``failed: …``
     warning, so the output always has exactly one Document per input.
     """
@@ -245,15 +245,27 @@ def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | Non
         dates = itertools.chain(given, itertools.repeat(_NO_DATE_LEFT))
     pairs = zip(texts, dates)
     n_process = max(1, int(n_process))
+    ran_out = [False]
+
+    def _warn_once(d: Document) -> Document:
+        if not ran_out[0] and "no publication date: pub_dates has fewer items than texts" in d.warnings:
+            ran_out[0] = True
+            import warnings
+
+            warnings.warn("khabar.pipe: pub_dates has fewer items than texts; the remaining texts get no date",
+                          UserWarning, stacklevel=3)
+        return d
+
     if n_process <= 1:
         for pair in pairs:
-            yield _worker(pair)
+            yield _warn_once(_worker(pair))
     else:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
         with ctx.Pool(n_process) as pool:
-            yield from pool.imap(_worker, pairs, chunksize=chunksize)
+            for d in pool.imap(_worker, pairs, chunksize=chunksize):
+                yield _warn_once(d)
     if given is not None and next(given, _NO_DATE_LEFT) is not _NO_DATE_LEFT:
         import warnings
 

@@ -223,7 +223,8 @@ def cities(shared: Path, by_en: dict[str, str]) -> list[dict]:
 
 def translit_table(shared: Path) -> tuple[dict[str, str], set[str]]:
     """Arabic word → most frequent English rendering from ANETAC named entities and google ar2en train pairs;
-    also the set of Arabic words ANETAC marks PERSON. Only training splits are read."""
+    also the set of Arabic words ANETAC marks PERSON. Only training splits are read; the hand corrections of
+    ``data/kb/translit_overrides.tsv`` replace the learned spelling of their words."""
     from khabar.text.normalize import normalize
     cnt: dict[str, Counter] = defaultdict(Counter)
     persons: set[str] = set()
@@ -245,6 +246,13 @@ def translit_table(shared: Path) -> tuple[dict[str, str], set[str]]:
             if len(parts) == 2:
                 cnt[normalize(parts[0])][parts[1].strip().capitalize()] += 1
     table = {k: c.most_common(1)[0][0] for k, c in cnt.items()}
+    from khabar.paths import KB_DIR
+    over = KB_DIR / "translit_overrides.tsv"
+    if over.is_file():  # hand corrections (khabar's own data file), applied last
+        for line in over.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                ar, en = line.split("\t", 1)
+                table[normalize(ar)] = en.strip()
     return table, persons
 
 

@@ -155,6 +155,8 @@ def _word_latin(w: str, kb: KB) -> str:
     en = kb.translit_words.get(w)
     if en:
         return _cap(en)
+    if w[0] in "وف" and len(w) > 3 and kb.translit_words.get(w[1:]):  # conjunction glued to a known name (وجان)
+        return _cap(kb.translit_words[w[1:]])
     if w.startswith("ال") and len(w) > 3 and kb.translit_words.get(w[2:]):
         return "al-" + _cap(kb.translit_words[w[2:]])
     if w.startswith("ال") and len(w) > 3:  # news convention: the article as "al-" (al-Bayda, al-Maliki)
@@ -271,6 +273,9 @@ def _text_candidates(kb: KB, text: str) -> tuple[list[KBEntity], str, int]:
     m = _LATIN_TAIL.search(text)
     if m and m.start() > 0 and re.search("[\u0600-\u06ff]", text[:m.start()]):
         c = [e for e in kb.lookup(m.group(0)) if _latin_ok(e, m.group(0))]
+        if c:
+            return c, "exact", 0
+        c = kb.lookup(text[:m.start()].strip())  # "حزب العمال الكردستاني PKK": the Arabic name alone
         if c:
             return c, "exact", 0
     words = text.split()
@@ -754,6 +759,7 @@ def _link(doc: Document) -> None:
     # NIL transliteration
     for ent in doc.entities:
         if ent.kb_id is None and ent.english is None and ent.link != "role":
+            _drop_conjunction(ent, kb)
             try:
                 ent.english = romanize(ent.text, kb) or None
             except Exception:  # noqa: BLE001
@@ -771,6 +777,18 @@ def _link(doc: Document) -> None:
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     _drop_nested_in_roles(doc)
     _clusters(doc)
+
+
+def _drop_conjunction(ent: Entity, kb: KB) -> None:
+    """A NIL person mention whose first word is و/ف glued to a known name (وجان فيليب → جان فيليب) starts one
+    character later (offsets and text updated in place); names that themselves begin with و (وليد) are kept."""
+    t = ent.text
+    if ent.label != "PER" or len(t) < 5 or t[0] not in "وف" or " " not in t:
+        return
+    w = normalize(t.split()[0])
+    if len(w) > 3 and w not in kb.translit_words and w[1:] in kb.translit_words:
+        ent.start += 1
+        ent.text = t[1:]
 
 
 def _counterparts(doc: Document, kb: KB) -> list[Entity]:

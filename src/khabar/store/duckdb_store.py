@@ -298,7 +298,8 @@ def _analyze_jobs(jobs: list[_Job]) -> list[tuple[str, dict | None, dict | None,
 class IngestResult:
     """Counts of one ingest run. ``ok``/``failed``/``skipped``: units newly recorded by this run;
     ``already``: units found already recorded (previous runs); ``totals``: the database's documents by status
-    after the run; ``seconds``: wall time; ``rate``: new documents (ok+failed) analysed per second."""
+    after the run; ``seconds``: wall time; ``rate``: new documents (ok+failed) analysed per second;
+    ``undated``: inputs of this run analysed with no publication date (no date field and no ``default_date``)."""
 
     read: int = 0
     ok: int = 0
@@ -308,6 +309,7 @@ class IngestResult:
     seconds: float = 0.0
     totals: dict[str, int] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    undated: int = 0  # inputs of this run analysed without any publication date
 
     @property
     def rate(self) -> float:
@@ -562,6 +564,8 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                 if rec.pub_date is None and default_date is not None:
                     rec.pub_date = default_date
                     rec.warnings.append(f"no publication date in the input; used --date {default_date}")
+                if rec.pub_date is None:
+                    res.undated += 1
                 pending_meta[rec.key] = (rec, doc_id)
                 texts[rec.key] = text
                 batch.append(_Job(rec.key, doc_id, text, rec.pub_date))
