@@ -639,3 +639,15 @@ def test_bare_organisation_noun_is_not_its_spokesman():
              "وقالت الوزارة إن المدارس ستفتح الشهر المقبل.",
              [("وزارة الصحة المصرية", "ORG", "Egyptian Ministry of Health")])
     assert speaker(d.quotes[-1]) == "Egyptian Ministry of Health"
+
+
+def test_latter_refuses_and_is_the_speaker_of_the_participle_quote():
+    t = ('وأوضح الوزير سامي ناصر أن النقابة طلبت من رامي فهد تأجيل القرار، لكن الأخير رفض الطلب مكتفيا بالقول '
+         '"لن نغير موقفنا قبل نهاية العام".')
+    d = make(t, [("سامي ناصر", "PER", "Sami Nasser"), ("رامي فهد", "PER", "Rami Fahd")])
+    direct = [q for q in d.quotes if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].speaker is not None
+    assert direct[0].speaker.english == "Rami Fahd"
+    indirect = [q for q in d.quotes if q.kind == "indirect"]
+    # the first speaker's indirect quote stops before the second speaker's words
+    assert indirect and all(q.end <= t.index("مكتفيا") for q in indirect)

@@ -1199,6 +1199,12 @@ def _contrast_subject(ctx: _Ctx, lo: int, i: int) -> tuple[int, tuple[str, objec
         t = ctx.toks[k]
         if t.norm in _PUNCT_STOP or ctx.cue_at(k) is not None:
             return None
+        if t.norm in ctx.lex.contrast_openers and k + 1 < i and ctx.toks[k + 1].norm in ctx.lex.latter_words:
+            # لكن الأخير رفض …، مكتفيا بالقول: "the latter" = the last person named before it
+            before = [e for e in ctx.doc.entities if e.label == "PER" and e.end <= ctx.toks[k].start
+                      and not (e.link == "role" and e.english is None)]
+            if before:
+                return (k, ("entity", max(before, key=lambda e: e.end)))
         if t.norm in ("ان", "أن") and ctx.toks[k - 1].norm in ctx.lex.contrast_particles and k + 1 < i:
             e = ctx.ent_at_tok.get(k + 1)
             if e is not None:

@@ -60,6 +60,8 @@ class QuoteLexicon:
     relay_preps: set[str] = field(default_factory=set)
     definite_adjectives: set[str] = field(default_factory=set)
     contrast_particles: set[str] = field(default_factory=set)
+    contrast_openers: set[str] = field(default_factory=set)
+    latter_words: set[str] = field(default_factory=set)
     cue_blockers: dict[str, set[str]] = field(default_factory=dict)
     clause_enders: set[str] = field(default_factory=set)
     clause_ender_pairs: set[tuple[str, str]] = field(default_factory=set)
@@ -158,6 +160,8 @@ def load() -> QuoteLexicon:
     lex.negation_particles = {_n(x) for x in m.get("verb_negation_particles", [])}
     lex.anaphoric_sources = {_n(x) for x in m.get("anaphoric_source_heads", [])}
     lex.contrast_particles = {_n(x) for x in m.get("contrast_particles", [])}
+    lex.contrast_openers = {_n(x) for x in m.get("contrast_openers", [])}
+    lex.latter_words = {_n(x) for x in m.get("latter_words", [])}
     lex.definite_adjectives = {_n(x) for x in m.get("definite_adjectives", [])}
     lex.relay_preps = {_n(x) for x in m.get("relay_prepositions", ["عن"])}
     lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))
