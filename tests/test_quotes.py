@@ -651,3 +651,18 @@ def test_latter_refuses_and_is_the_speaker_of_the_participle_quote():
     indirect = [q for q in d.quotes if q.kind == "indirect"]
     # the first speaker's indirect quote stops before the second speaker's words
     assert indirect and all(q.end <= t.index("مكتفيا") for q in indirect)
+
+
+def test_colon_before_complementiser_and_unmarked_speech_after_colon():
+    t = "وقال مدير المنفذ سالم البدر: إنه تم ضبط شحنة كبيرة من الأدوية المهربة."
+    d = make(t, [("سالم البدر", "PER", "Salem al-Badr")])
+    assert [(q.kind, q.speaker and q.speaker.english) for q in d.quotes] == [("indirect", "Salem al-Badr")]
+    assert d.quotes[0].text.startswith("تم ضبط")
+    t = "وقال مدير المنفذ سالم البدر: تم ضبط شحنة كبيرة من الأدوية المهربة."
+    d = make(t, [("سالم البدر", "PER", "Salem al-Badr")])
+    assert [(q.kind, q.speaker and q.speaker.english) for q in d.quotes] == [("direct", "Salem al-Badr")]
+    assert t[d.quotes[0].start:d.quotes[0].end] == d.quotes[0].text
+    # first person (the columnist) and descriptions are not colon speech
+    for t in ("وفي النقطة الثانية أقول: هذه طبيعة السوق الحرة في كل مكان.",
+              "ويصف الكاتب حركة الطيور: أسراب تعبر السماء كل مساء."):
+        assert make(t).quotes == []

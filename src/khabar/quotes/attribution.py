@@ -1311,6 +1311,8 @@ def _find_comp(ctx: _Ctx, i: int, hi: int) -> int | None:
                 k = max(k + 1, ctx.tok_index(q.close) + 1)
                 continue
             return None
+        if t.text == ":" and k + 1 < hi and ctx.is_comp(k + 1):
+            return k + 1  # وقال: إنه تم …: the colon before the complementiser (common in Gulf press)
         if t.text == ":" or t.norm in _PUNCT_STOP:
             return None
         if t.text in _COMMA and k + 1 < end and ctx.toks[k + 1].norm in ctx.lex.breakers:
@@ -1321,6 +1323,29 @@ def _find_comp(ctx: _Ctx, i: int, hi: int) -> int | None:
                 and not (_in_relative(ctx, k) and _comma_before_comp(ctx, k, end)):
             return None  # (a cue inside a relative clause closed by a comma does not take the complement)
         k += 1
+    return None
+
+
+def _find_colon(ctx: _Ctx, i: int, hi: int) -> int | None:
+    """Token index of a colon that opens unmarked speech after verb cue ``i`` (وقال مدير الجمارك: تم إحباط …):
+    a third-person "say" verb outside a relative clause; within the cue window, no complementiser, quote mark, full stop or other cue before it, and at least three
+    words of the sentence after it, none of them a quote mark. None otherwise."""
+    cue = ctx.cue_at(i)
+    if cue is None or cue.info.kind != "verb" or cue.info.flag != "say" or cue.info.person not in ("m", "f", "p") \
+            or cue.info.lemma in ctx.lex.object_first_cues or _after_relative(ctx, i):
+        return None  # (يصف X: / الأوبريت التي تقول: / أقول: — a description, a relative clause, the author)
+    end = min(hi, i + 1 + ctx.lex.max_cue_comp)
+    for k in range(i + 1, end):
+        t = ctx.toks[k]
+        if t.text == ":":
+            rest = [x for x in ctx.toks[k + 1:hi] if x.text.isalpha()]
+            if len(rest) < 3 or any(x.text in _QUOTE_CHARS for x in ctx.toks[k + 1:hi]):
+                return None
+            return k
+        if ctx.is_comp(k) or t.text in _QUOTE_CHARS or t.norm in _PUNCT_STOP or ctx.in_quoted(t.start):
+            return None
+        if k > i + 1 and ctx.cue_at(k) is not None:
+            return None
     return None
 
 
@@ -1409,8 +1434,12 @@ def _run(doc: Document) -> None:
             if cue.info.kind not in ("verb", "noun", "participle") or cue.info.flag == "call":
                 continue  # دعا / طالب / ناشد + أن: a request (PLOVER REQUEST), not reported speech
             j = _find_comp(ctx, i, hi)
+            kind = "indirect"
             if j is None:
-                continue
+                j = _find_colon(ctx, i, hi)
+                if j is None:
+                    continue
+                kind = "direct"  # وقال الوزير: تم إحباط …: speech after a colon, without quote marks
             a = ctx.toks[j].end
             b = _clause_end(ctx, j, hi)
             a, b = _trim(text, a, b)
@@ -1421,7 +1450,7 @@ def _run(doc: Document) -> None:
             indirect_spans.append((a, b, cue))
             if _fully_quoted(ctx, a, b):
                 continue  # قال إن "…": the quoted stretch itself is the (direct) quote
-            qq = Quote(a, b, text[a:b], "indirect", Span(tok.start, tok.end, tok.text), speaker)
+            qq = Quote(a, b, text[a:b], kind, Span(tok.start, tok.end, tok.text), speaker)
             quotes.append(qq)
         # subject of the sentence → salience (after its own quotes were resolved)
         line0 = ctx.line_starts[bisect.bisect_right(ctx.line_starts, s.start) - 1]
