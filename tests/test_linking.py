@@ -467,3 +467,11 @@ def test_mixed_arabic_name_with_unknown_latin_acronym_links_by_the_arabic_part()
     doc = run("قصفت الطائرات مواقع حزب العمال الكردستاني PKK شمال العراق.",
               ents=[("حزب العمال الكردستاني PKK", "ORG")])
     assert find(doc, "حزب العمال الكردستاني PKK").kb_id == "org:kurdistan-workers-party"
+
+
+def test_hashtag_names_joined_by_underscores_are_one_mention():
+    t = "وقال المتحدث #دميتري_بيسكوف إن الرد سيأتي، وغرد #عاجل_الآن."
+    doc = run(t, ents=[("دميتري", "PER"), ("بيسكوف", "PER")])
+    e = find(doc, "دميتري_بيسكوف")
+    assert (e.kb_id, t[e.start:e.end]) == ("per:dmitry-peskov", "دميتري_بيسكوف")
+    assert not any(x.text in ("دميتري", "بيسكوف", "عاجل_الآن") for x in doc.entities)

@@ -682,6 +682,7 @@ def _link(doc: Document) -> None:
         from khabar.text.segment import segment
         segment(doc)
     kb = get_kb()
+    _join_underscored(doc, kb)
     doc.entities.extend(_gazetteer(doc, kb))
     doc.entities.extend(_latin_mentions(doc, kb))
     doc.entities = [e for e in doc.entities if e.start >= 0]
@@ -965,6 +966,39 @@ def _latin_mentions(doc: Document, kb: KB) -> list[Entity]:
             else:
                 i += 1
     return out
+
+
+_UNDERSCORED = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+(?:_[\u0621-\u064a\u0671-\u06d3]+)+")
+
+
+def _join_underscored(doc: Document, kb: KB) -> None:
+    """Hashtag-style names joined by underscores (#دميتري_بيسكوف): the NER tags their words apart; one mention
+    spanning the whole run replaces the pieces (in place on ``doc.entities``), labelled as its KB entry when
+    the run is a KB alias, else as its first piece. A run no piece of which was tagged becomes a mention only
+    when it is a curated KB alias."""
+    if "_" not in doc.text:
+        return
+    for m in _UNDERSCORED.finditer(doc.text):
+        a, b = m.start(), m.end()
+        inside = [e for e in doc.entities if e.start < b and e.end > a]
+        if any(e.start < a or e.end > b for e in inside):
+            continue
+        cands = [c for c in kb.lookup(m.group(0)) if not c.id.startswith(("up:", "city:XXX"))]
+        if not inside and not cands:
+            continue
+        if cands:
+            c = cands[0]
+            label = c.type if c.type != "LOC" or c.subtype not in _GPE_SUB else "GPE"
+        else:
+            label = inside[0].label
+        keep = inside[0] if inside else Entity(a, b, m.group(0), label)
+        keep.start, keep.end, keep.text, keep.label = a, b, m.group(0), label
+        for e in inside[1:]:
+            e.start = e.end = -1
+        if not inside:
+            doc.entities.append(keep)
+    doc.entities = [e for e in doc.entities if e.start >= 0]
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
 
 
 _LATIN_FUNCTION = frozenset({"of", "al", "el", "bin", "ibn", "de", "van", "von", "the", "and"})
