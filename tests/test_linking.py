@@ -475,3 +475,13 @@ def test_hashtag_names_joined_by_underscores_are_one_mention():
     e = find(doc, "دميتري_بيسكوف")
     assert (e.kb_id, t[e.start:e.end]) == ("per:dmitry-peskov", "دميتري_بيسكوف")
     assert not any(x.text in ("دميتري", "بيسكوف", "عاجل_الآن") for x in doc.entities)
+
+
+def test_heads_of_state_worldwide_by_name_and_by_role_on_the_date():
+    doc = run("قال الرئيس النيكاراغوي دانيال أورتيغا إن الحوار مستمر.", date="2018-06-17",
+              ents=[("دانيال أورتيغا", "PER")])
+    e = find(doc, "دانيال أورتيغا")
+    assert (e.english, e.actor_code) == ("Daniel Ortega", "NICGOV")
+    for date, who in (("2018-06-17", "Juan Manuel Santos"), ("2023-03-01", "Gustavo Petro")):
+        doc = run("وقال الرئيس الكولومبي إن المفاوضات ستستأنف.", date=date)
+        assert any(x.english == who and x.actor_code == "COLGOV" for x in doc.entities), (date, who)
