@@ -54,6 +54,7 @@ GATE_ENABLED = True
 # and loses 2.4 points of accuracy incl. "no country" (65.5 → 63.1); with every local agent (civilians, police
 # too) incl-none falls to 56.6.
 INHERIT_LOCATION_COUNTRY = False
+_CAPTURE: list | None = None  # set by khabar.events.selector.capture (training): the state before the selector
 _AFTER_WIN = 12
 _REQUEST_VERBS_MODE = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "CONSULT": "meet",
                        "AGREE": "meet", "RETREAT": "yield", "CONCEDE": "yield", "SANCTION": "yield",
@@ -776,6 +777,10 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
         place = _place(toks, t, mentions, trigs)
         if INHERIT_LOCATION_COUNTRY:
             _inherit_country(t, place, mentions)
+        victims = _not_sources(toks, t, trigs, mentions)
+        if _CAPTURE is not None:
+            _CAPTURE.append((toks, t, list(mentions), place, victims))
+        _select(toks, t, mentions, place, victims)
         srcs = _dedup([m.actor for m in t.sources])
         tgts = [a for a in _dedup([m.actor for m in t.targets]) if not srcs or not _same_actor(a, srcs[0])]
         date = _date(doc, toks, t, timexes)
@@ -793,6 +798,58 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
         if len(named) == 2:
             ctx["pair"] = (si, [m for m in t.sources + t.targets if any(_same_actor(m.actor, a) for a in named)])
     return out
+
+
+def _not_sources(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions the rules of :func:`_assign_roles` never make the source of ``t``, so neither may the selector:
+    the victims governed by another trigger's victim noun (إصابة/مقتل + [number] + X) of an ASSAULT/COERCE
+    trigger that is not itself a victim noun, and everyone before a trigger right after an occurrence noun
+    ("نفى X حدوث مواجهات": the denier is not the agent)."""
+    out: list[_Mention] = []
+    if t.entry.type in ("ASSAULT", "COERCE") and "victim" not in t.entry.flags:
+        out = [m for m in mentions
+               if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and m.a - u.b <= 2 for u in trigs)]
+    if t.a > 0 and resources().match("occurrence", toks, t.a - 1):
+        out += [m for m in mentions if m.b <= t.a and all(m is not o for o in out)]
+    return out
+
+
+def _select(toks: list[Token], t: _Trig, mentions: list[_Mention], place: Place | None,
+            victims: list[_Mention] = ()) -> None:
+    """Trained fallback (:mod:`khabar.events.selector`) for a source/target slot the rules leave empty or fill
+    with a country-less generic actor: an empty slot gets the chosen candidate (a city/region as a country-level
+    actor of its country); a generic actor gets the chosen candidate's country. A country-less best candidate
+    means "no country": the slot is left as the rules left it."""
+    from khabar.events import selector
+
+    if not selector.ENABLED:
+        return
+    for role in ("source", "target"):
+        filled = t.sources if role == "source" else t.targets
+        if filled and selector.actor_country(filled[0].actor):
+            continue
+        pool = [m for m in mentions if all(m is not v for v in victims)] if role == "source" else mentions
+        m = selector.choose(toks, t, pool, role, place.country if place is not None else None)
+        if m is None:
+            continue
+        c = selector.actor_country(m.actor)
+        if not c:
+            continue  # the best reading is "no country": leave the slot as the rules left it
+        if filled:
+            g = filled[0]
+            a = g.actor
+            new = _Mention(g.a, g.b, Actor(english=a.english, country=c, actor_code=c + (a.actor_code or ""),
+                                           kb_id=a.kb_id, start=a.start, end=a.end, text=a.text),
+                           g.marker, g.is_place, g.place, g.conj, g.generic, g.adjective, g.label)
+            filled[0] = new
+            continue
+        a = m.actor
+        if c and (m.is_place or (a.kb_id or "").startswith(("city:", "region:"))):
+            a = Actor(english=None, country=c, actor_code=c, start=a.start, end=a.end, text=a.text)
+            m = _Mention(m.a, m.b, a, m.marker, False, None, m.conj, False, False, m.label)
+        (t.sources if role == "source" else t.targets).append(m)
+    if t.sources and t.targets:
+        t.targets = [m for m in t.targets if all(m is not s for s in t.sources)]
 
 
 def _dual(toks: list[Token], t: _Trig, res: Resources, ctx: dict, si: int) -> None:
