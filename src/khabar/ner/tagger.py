@@ -6,7 +6,9 @@ features plus dense word2vec components), trained by
 ``docs/bench/ner.md``. The coarse CRF predicts PER/ORG/LOC/MISC (ANERcorp's types); a LOC mention is relabelled GPE
 when the fine-class CRF (``ner_subtype.crfsuite``, trained on FANE fine classes) calls it a Nation /
 Population-Center / State-or-Province / GPE-Cluster, or, without that model, when its words are a country or
-city name in the gazetteer. Models are loaded once per process.
+city name in the gazetteer. Models are loaded once per process. An optional character + word BiLSTM-CRF
+(``ner_bilstm.npz``, :mod:`khabar.ner.bilstm`, numpy only) is averaged with the CRF when that file is present
+(:func:`tag_block`); it is not shipped (too slow for the speed bar, docs/bench/ner.md session 3).
 """
 from __future__ import annotations
 
@@ -44,6 +46,76 @@ def _windows(n: int) -> list[tuple[int, int]]:
 @functools.lru_cache(maxsize=4)
 def _fast(path: str) -> "LinearCRF":
     return LinearCRF(path)
+
+
+NEURAL_MODEL = MODEL.with_name("ner_bilstm.npz")  # optional BiLSTM-CRF (khabar.ner.bilstm); combined when present
+
+
+@functools.lru_cache(maxsize=4)
+def _neural(path: str):
+    """The BiLSTM-CRF at ``path`` or None when the file (or the vector table it needs) is missing."""
+    from khabar.ner.bilstm import BiLSTMCRF
+
+    try:
+        return BiLSTMCRF(Path(path))
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _constraint(tags: tuple[str, ...]):
+    """0 / -1e9 transition matrix forbidding O→I-X and B-X/I-X→I-Y (Y ≠ X)."""
+    import numpy as np
+
+    m = np.zeros((len(tags), len(tags)))
+    for i, a in enumerate(tags):
+        for j, b in enumerate(tags):
+            if b.startswith("I-") and (a == "O" or a[2:] != b[2:]):
+                m[i, j] = -1e9
+    return m
+
+
+def tag_block(sents: list[list[str]], model: Path | None = None,
+              neural: Path | bool | None = None) -> list[list[str]]:
+    """BIO tags for several sentences (list of token-string lists → list of tag lists), no propagation.
+
+    With the BiLSTM-CRF model (``neural``, default :data:`NEURAL_MODEL`; not shipped at present, see
+    docs/bench/ner.md session 3) present, each token's tag posteriors of the two models are averaged (weight
+    ``mix`` of the neural side, stored in the ``.npz``; ``mix`` 1 = the BiLSTM-CRF's own Viterbi tags, the CRF is
+    not run) and decoded by a Viterbi that forbids O→I-X and X→I-Y. Without it (or with ``neural=False``): the
+    CRF's own Viterbi tags (:func:`tag_tokens`). Raises FileNotFoundError when the CRF model is missing.
+    """
+    import numpy as np
+
+    from khabar.ner.bilstm import marginals, viterbi
+
+    nn = None if neural is False else _neural(str(Path(neural) if neural else NEURAL_MODEL))
+    if nn is None:
+        return [tag_tokens(s, model) for s in sents]
+    res = resources()
+    if nn.mix >= 1.0:  # the BiLSTM-CRF alone
+        return nn.tag(sents, res)
+    _tagger(model)
+    crf = _fast(str(Path(model) if model else MODEL))
+    labels = tuple(nn.tags)
+    perm = [crf.labels.index(t) for t in labels]
+    ctr = crf.trans[np.ix_(perm, perm)]
+    zero = np.zeros(len(labels))
+    bt = _constraint(labels)
+    w = nn.mix
+    p = nn.p
+    out: list[list[str]] = []
+    for s, sc in zip(sents, nn.scores(sents, res, batch=64)):
+        if not s:
+            out.append([])
+            continue
+        mc = []
+        for a, b in _windows(len(s)):
+            feats, vecs = sent_feature_parts(s[a:b], res)
+            mc.append(marginals(crf.emissions(feats, vecs, res.vec_scale)[:, perm], ctr, zero, zero))
+        mix = w * marginals(sc, p["trans"], p["start"], p["end"]) + (1 - w) * np.concatenate(mc)
+        out.append([labels[k] for k in viterbi(np.log(mix + 1e-12), bt, zero, zero)])
+    return out
 
 
 def tag_tokens(tokens: list[str], model: Path | None = None) -> list[str]:
@@ -116,11 +188,16 @@ PROPAGATE_SURNAME = True
 PROPAGATE_BLOCK = 50  # sentences per consistency block (0 disables propagation)
 
 
-def tag_sentences(sents: list[list[str]], model: Path | None = None, block: int | None = None) -> list[list[str]]:
-    """Tag many sentences (list of token-string lists → list of BIO tag lists) with :func:`tag_tokens`, then
-    :func:`propagate` labels within consecutive blocks of ``block`` sentences (default :data:`PROPAGATE_BLOCK`)."""
-    tags = [tag_tokens(s, model) for s in sents]
+def tag_sentences(sents: list[list[str]], model: Path | None = None, block: int | None = None,
+                  neural: Path | bool | None = None) -> list[list[str]]:
+    """Tag many sentences (list of token-string lists → list of BIO tag lists) with :func:`tag_block` (CRF, or
+    CRF + BiLSTM-CRF when that model is present; ``neural=False`` forces the CRF alone), then :func:`propagate`
+    labels within consecutive blocks of ``block`` sentences (default :data:`PROPAGATE_BLOCK`)."""
     block = PROPAGATE_BLOCK if block is None else block
+    step = block or 50
+    tags: list[list[str]] = []
+    for i in range(0, len(sents), step):
+        tags += tag_block(sents[i:i + step], model, neural)
     if block:
         for i in range(0, len(sents), block):
             tags[i:i + block] = propagate(sents[i:i + block], tags[i:i + block])
@@ -208,7 +285,7 @@ def tag(doc: Document) -> Document:
         block = sents[i:i + step]
         toks_b = [doc.tokens[s.tok_start:s.tok_end] for s in block]
         words_b = [[t.text for t in toks] for toks in toks_b]
-        tags_b = [_latin_gazetteer(w, tag_tokens(w)) for w in words_b]
+        tags_b = [_latin_gazetteer(w, t) for w, t in zip(words_b, tag_block(words_b))]
         if PROPAGATE_BLOCK:
             tags_b = propagate(words_b, tags_b)
         for toks, words, tags in zip(toks_b, words_b, tags_b):
@@ -265,6 +342,23 @@ class LinearCRF:
         n = len(feats)
         if not n:
             return []
+        score = self.emissions(feats, vecs, scale)
+        back = np.zeros((n, len(self.labels)), dtype=np.int64)
+        cur = score[0]
+        for i in range(1, n):
+            cand = cur[:, None] + self.trans
+            back[i] = cand.argmax(0)
+            cur = cand.max(0) + score[i]
+        best = [int(cur.argmax())]
+        for i in range(n - 1, 0, -1):
+            best.append(int(back[i, best[-1]]))
+        return [self.labels[k] for k in reversed(best)]
+
+    def emissions(self, feats: list[list[str]], vecs: list, scale: float):
+        """State scores (n, len(labels)) of one sentence (features as for :meth:`tag`); with :attr:`trans` they
+        define the CRF (no start/end weights in crfsuite's model)."""
+        import numpy as np
+
         get = self.attr.get
         ids: list[int] = []
         starts: list[int] = []
@@ -284,13 +378,4 @@ class LinearCRF:
             if rows:
                 m = np.stack([vecs[i] for i in rows]).astype(np.float32)[:, : self.dim] * scale
                 score[rows] += m @ self.dense
-        back = np.zeros((n, len(self.labels)), dtype=np.int64)
-        cur = score[0]
-        for i in range(1, n):
-            cand = cur[:, None] + self.trans
-            back[i] = cand.argmax(0)
-            cur = cand.max(0) + score[i]
-        best = [int(cur.argmax())]
-        for i in range(n - 1, 0, -1):
-            best.append(int(back[i, best[-1]]))
-        return [self.labels[k] for k in reversed(best)]
+        return score

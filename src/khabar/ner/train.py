@@ -296,10 +296,24 @@ def split_dev(sents: list[Sent], every: int = 10, block: int = 50) -> tuple[list
 TRAIN_CORPORA = ("anercorp",)
 
 
+def train_neural(sents: list[Sent], path: Path) -> dict | str:
+    """Retrain the BiLSTM-CRF (:mod:`khabar.ner.bilstm_train`, dev-chosen defaults) on ``sents`` into ``path``;
+    without torch (a training-only extra: ``pip install 'khabar[train-neural]'``) keep the existing file."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        return "torch not installed: kept the existing BiLSTM model" if path.is_file() else "torch not installed"
+    from khabar.ner.bilstm_train import train_full
+
+    return train_full(sents, path, log=lambda _row: None)
+
+
 def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ...] | None = None,
-          clusters: bool = True, subtype: bool = True) -> dict:
+          clusters: bool = True, subtype: bool = True, neural: bool | None = None) -> dict:
     """Entry of ``khabar train ner``: rebuild gazetteer, clusters (if gensim is installed), the coarse CRF and the
-    subtype classifier (written beside ``out``).
+    subtype classifier (written beside ``out``), and the BiLSTM-CRF ``ner_bilstm.npz`` beside it — with
+    ``neural=None`` only when that file is already shipped (``neural=True`` always, ``False`` never); it needs
+    torch, without which the existing file is kept.
 
     Input: the staged data folder; ``out`` the coarse model path (default the shipped
     ``khabar/data/models/ner_crf.crfsuite``). Output: a dict of what was built (counts, sizes, seconds) and the
@@ -327,6 +341,9 @@ def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ..
     for name, ss in data.items():
         sents += ss
     report["crf"] = train_crf(sents, out, res=res)
+    nn_path = out.with_name("ner_bilstm.npz")
+    if neural or (neural is None and nn_path.is_file()):
+        report["neural"] = train_neural(sents, nn_path)
     if subtype:
         report["subtype"] = train_subtype(shared, out.with_name(SUB_MODEL.name), res=res)
     test = shared / "ner/anercorp/ANERCorp_CamelLab_test.txt"
