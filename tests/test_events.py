@@ -593,3 +593,46 @@ def test_the_denier_of_an_occurrence_is_not_its_agent():
     for ev in d.events:
         if ev.type == "ASSAULT":
             assert ev.modality == "negated" and (ev.source is None or ev.source.country != "TUN")
+
+
+def _pairs(d: Document) -> list[tuple]:
+    return [(e.type, e.modality, e.source and e.source.country, e.target and e.target.country) for e in d.events]
+
+
+def test_title_complement_is_not_a_second_actor():
+    text = "استقبل أمير قطر الشيخ حمد بن ناصر رئيس وزراء الأردن سامي نور في الدوحة."
+    d = _doc(text, [("قطر", "GPE", "QAT", "QAT", "country:QAT"), ("حمد بن ناصر", "PER", "QAT", "QATGOV", "per:x"),
+                    ("الأردن", "GPE", "JOR", "JOR", "country:JOR"), ("سامي نور", "PER", "JOR", "JORGOV", "per:y"),
+                    ("الدوحة", "GPE", "QAT", "QAT", "city:QAT:doha")])
+    code_events(d)
+    ev = _types(d)["CONSULT"][0]
+    assert (ev.source.text, ev.target.text) == ("حمد بن ناصر", "سامي نور")
+
+
+def test_coordinated_accusation_object_and_own_country_and_ceasefire():
+    text = "رفض الوزير سامي نور تصريحات المسؤولين، واتهم فرنسا بتأجيج التوتر."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("فرنسا", "GPE", "FRA", "FRA", "country:FRA")])
+    code_events(d)
+    acc = _types(d)["ACCUSE"][0]
+    assert (acc.source.country, acc.target.country) == ("JOR", "FRA")
+    text = "قال الوزير سامي نور إن بلاده ستدعم فرنسا."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("فرنسا", "GPE", "FRA", "FRA", "country:FRA")])
+    code_events(d)
+    sup = _types(d)["SUPPORT"][0]
+    assert (sup.source.country, sup.target.country, sup.modality) == ("JOR", "FRA", "future")
+    d = _doc("وطالب الوزير بوقف فوري لإطلاق النار في المدينة.")
+    code_events(d)
+    assert "ASSAULT" not in _types(d)
+
+
+def test_negated_meeting_jussive_and_relative_ma_is_not_negation():
+    text = "لم يلتق الوزير سامي نور بالرئيس رامي فهد."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("رامي فهد", "PER", "EGY", "EGYGOV", "per:z")])
+    code_events(d)
+    assert ("CONSULT", "negated", "JOR", "EGY") in _pairs(d)
+    d = _doc("قصفت القوات الأردنية مواقع المسلحين، ما أسفر عن مقتل عشرة منهم.")
+    code_events(d)
+    assert all(e.modality == "asserted" for e in _types(d)["ASSAULT"])
+    d = _doc("أدى خروج قطار عن سكته إلى سقوط عشرة قتلى.")
+    code_events(d)
+    assert "ASSAULT" not in _types(d)

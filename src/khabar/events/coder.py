@@ -360,6 +360,8 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
         if _reporter(toks, a, res):
             marker = "reporter"
         label = (e.label or "").upper()
+        if marker == "location" and label == "PER":
+            marker = "target"  # ب + a person is the verb's complement (التقى بالرئيس X، ندد بـX), never a place
         place = None
         is_place = False
         if label in ("GPE", "LOC") or (e.kb_id or "").startswith(("city:", "country:", "region:")):
@@ -463,6 +465,7 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
             out.append(_Mention(i, i + 1, act, marker, conj=conj, adjective=not plural))
             taken[i] = True
         i += 1
+    _own_country(doc, toks, out, taken, res)
     out.sort(key=lambda m: m.a)
     # co-ordination: a mention starting with و right after another inherits its marker
     for k in range(1, len(out)):
@@ -471,6 +474,7 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
             m.marker = p.marker
             if p.is_place and m.place is not None:
                 m.is_place = True
+    _merge_title_complements(doc, toks, out, res, kb)
     # agent noun right before a named entity: merge country into the entity (وزير الخارجية الروسي سيرجي لافروف)
     merged: list[_Mention] = []
     for m in out:
@@ -494,7 +498,70 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
             m.conj = m.conj or g.conj
             m.a = g.a
         merged.append(m)
+    for m in merged:
+        if m.marker == "location" and m.label == "PER" and not m.is_place:
+            m.marker = "target"  # (بالرئيس الأوكراني X: the role noun's ب reaches the merged person)
     return merged
+
+
+def _own_country(doc: Document, toks: list[Token], out: list[_Mention], taken: list[bool], res: Resources) -> None:
+    """Mentions for "his/her country / government" (``own_country`` in events_filters.tsv): the country of the last
+    person mention before it in the sentence (appended to ``out``; GOV agent code for حكومته). Nothing is added
+    when no person with a country precedes it."""
+    for i, t in enumerate(toks):
+        if taken[i] or not res.match("own_country", toks, i):
+            continue
+        prev = [m for m in out if m.b <= i and m.label == "PER" and m.actor.country]
+        if not prev:
+            continue
+        c = max(prev, key=lambda m: m.b).actor.country
+        gov = "حكوم" in t.norm
+        marker, conj = _marker_before(doc, toks, i, t.start, res)
+        act = Actor(english=None, country=c, actor_code=c + ("GOV" if gov else ""), start=t.start, end=t.end,
+                    text=t.text)
+        out.append(_Mention(i, i + 1, act, marker, conj=conj, label="GPE"))
+        taken[i] = True
+
+
+def _merge_title_complements(doc: Document, toks: list[Token], out: list[_Mention], res: Resources, kb) -> None:
+    """A country or organisation that completes a title before a person's name (أمير قطر الشيخ تميم، الأمين العام
+    للأمم المتحدة أنطونيو غوتيريش) is part of the person's description, not a second actor: the person's mention
+    takes it over (in place on ``out``), starting where the title starts, with the role marker found before the
+    title (the ل of للأمم is the title's complement, not a "to" target). The title is recognised by the KB's
+    role parser (``lexicons/roles.tsv``); honorifics between it and the name come from ``kb/apposition_titles.txt``."""
+    if kb is None or len(out) < 2:
+        return
+    from khabar.link.linker import _apposition_titles
+    titles = _apposition_titles()
+    k = 1
+    while k < len(out):
+        g, m = out[k - 1], out[k]
+        if m.label != "PER" or g.label not in ("GPE", "ORG", "LOC") or m.a < g.b or m.a - g.b > 2 \
+                or not all(normalize(t.text) in titles for t in toks[g.b:m.a]):
+            k += 1
+            continue
+        start = None
+        lo = out[k - 2].b if k >= 2 else 0
+        for back in (1, 2, 3):
+            s_ = g.a - back
+            if s_ < lo:
+                break
+            try:
+                rm = kb.parse_role([t.text for t in toks[s_:m.a]])
+            except Exception:  # noqa: BLE001 - a parser failure leaves the mentions as they are
+                rm = None
+            if rm is not None and s_ + rm.n_tokens >= g.b:
+                start = s_
+                break
+        if start is None:
+            k += 1
+            continue
+        if not m.actor.country and g.actor.country:
+            m.actor.country = g.actor.country
+        m.marker, m.conj = _marker_before(doc, toks, start, toks[start].start, res)
+        m.a = start
+        m.is_place = False
+        del out[k - 1]
 
 
 _PREP_WORDS = frozenset(_FW["prepositions"])
@@ -588,6 +655,9 @@ def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
                     continue
                 if all(j + q < len(toks) and toks[j + q].norm == w for q, w in enumerate(words[1:], 1)):
                     k = j + len(words)
+                    if mod == "negated" and c == "ما" and j > 0 and (toks[j - 1].text in _COMMA
+                                                                    or toks[j - 1].norm in ("و", "مما")):
+                        continue  # "، ما أسفر عن مقتل": a relative "which", not a negation
                     if (mod == "negated" and scope <= 5 and k < trig.a and not res.match("light_verb", toks, k)):
                         # "لم تنه الاحتجاجات": the negation governs the verb right after it, not a later noun
                         continue
@@ -712,6 +782,12 @@ def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
     # a meeting noun qualified as a rally or festival (لقاء جماهيري، ملتقى ثقافي) is not a consultation
     if t.entry.type == "CONSULT" and t.b < len(toks) and res.match("consult_not_meeting", toks, t.b):
         return True
+    if t.entry.type == "ASSAULT" and _nominal(toks, t):
+        for j in range(a - 1, max(-1, a - 4), -1):
+            if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
+                break
+            if res.match("ceasefire_head", toks, j):
+                return True  # وقف فوري لإطلاق النار: the ceasefire's object, not a shooting
     if t.entry.type == "ASSAULT":
         lo, hi = _bounded(toks, a, -1, 8, True), _bounded(toks, t.b - 1, 1, 8, True)
         if any(res.match("accident", toks, j) for j in range(lo, hi + 1) if not t.a <= j < t.b):
@@ -941,6 +1017,17 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             unmarked_after.append(m)
     # event nouns: genitive / adjective right after the trigger
     noun = e.pos == "n" or t.definite
+    if not noun and unmarked_after and t.b - t.a == 1 and res.match("object_then_b", toks, t.a) \
+            and unmarked_after[0].a - t.b <= 1 and unmarked_after[0].b < len(toks) \
+            and toks[unmarked_after[0].b].norm[:1] == "ب" and len(toks[unmarked_after[0].b].norm) > 3 \
+            and not any(m.a == unmarked_after[0].b for m in mentions):
+        # "واتهم واشنطن بزعزعة الاستقرار": the complement followed by a ب-phrase is the object
+        targets.append(unmarked_after[0])
+        unmarked_after = unmarked_after[1:]
+        prev = [u for u in trigs if u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite
+                and u.sources and not u.drop]
+        if prev and toks[t.a].norm[:1] == "و" and not sources and not _svo_subject(toks, t, before):
+            sources.extend(prev[-1].sources)  # the co-ordinated verb shares the previous verb's subject
     if not noun and not sources:
         # SVO: a subject right before the verb, separated only by particles (وكان X قد استقبل Y، X وY يرفضان)
         svo = _svo_subject(toks, t, before)
