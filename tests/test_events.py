@@ -636,3 +636,12 @@ def test_negated_meeting_jussive_and_relative_ma_is_not_negation():
     d = _doc("أدى خروج قطار عن سكته إلى سقوط عشرة قتلى.")
     code_events(d)
     assert "ASSAULT" not in _types(d)
+
+
+def test_haythu_clause_shares_the_date_of_the_occasion():
+    text = "واستقبل الوزير سامي نور الأسبوع الماضي نظيره رامي فهد في عمان، حيث أكد الرجلان رفضهما للخطة."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("رامي فهد", "PER", "EGY", "EGYGOV", "per:z"),
+                    ("عمان", "GPE", "JOR", "JOR", "city:JOR:amman")], [("الأسبوع الماضي", "2024-W18")])
+    code_events(d)
+    rej = _types(d)["REJECT"][0]
+    assert rej.date["value"] == "2024-W18" and rej.date["source"] == "timex"

@@ -1269,6 +1269,17 @@ def _clause_break(between: str) -> bool:
     return False
 
 
+def _occasion_clause(between: str) -> bool:
+    """True when the only clause opener between an earlier timex and the trigger is حيث after a comma ("استقبل
+    … الأسبوع الماضي … في القاهرة، حيث أكد الزعيمان"): the حيث clause tells what happened on that occasion, so it
+    shares its date."""
+    if any(c in between for c in "؛;.؟!?"):
+        return False
+    words = normalize(between).split()
+    openers = [w for w in words if w in _REL]
+    return bool(openers) and all(w == "حيث" for w in openers) and any(c in between for c in "،,")
+
+
 def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
     """The timex of the trigger's own clause (nearest DATE/TIME timex of the sentence not behind a clause break,
     see :func:`_clause_break`, and not inside a relative clause that does not hold the trigger), else the
@@ -1288,7 +1299,7 @@ def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
             lead = normalize(doc.text[max(toks[0].start if toks else 0, x.start - 50):x.start]).split()[-6:]
             if any(w in _REL for w in lead) and any(c in between for c in "،,"):
                 continue
-        if _clause_break(between):
+        if _clause_break(between) and not (x.start < tpos and _occasion_clause(between)):
             continue
         if bd is None or d < bd:
             best, bd = x, d
