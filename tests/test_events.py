@@ -645,3 +645,15 @@ def test_haythu_clause_shares_the_date_of_the_occasion():
     code_events(d)
     rej = _types(d)["REJECT"][0]
     assert rej.date["value"] == "2024-W18" and rej.date["source"] == "timex"
+
+
+def test_here_is_not_congratulate_and_an_unset_timetable_is_not_a_withdrawal():
+    d = _doc("وهنا تكمن المشكلة التي تواجه الحكومة.")
+    code_events(d)
+    assert "SUPPORT" not in _types(d)
+    d = _doc("وهنأ الوزير سامي نور نظيره بالفوز.", [("سامي نور", "PER", "JOR", "JORGOV", "per:y")])
+    code_events(d)
+    assert "SUPPORT" in _types(d)
+    d = _doc("لكن الرئيس لم يحدد جدولا زمنيا للانسحاب من المدينة.")
+    code_events(d)
+    assert "RETREAT" not in _types(d)

@@ -37,7 +37,7 @@ import logging
 from dataclasses import dataclass, field
 
 from khabar.document import Actor, Document, Entity, Event, Place, Span, Token
-from khabar.events.lexicon import Resources, TrigEntry, keys, resources
+from khabar.events.lexicon import Resources, TrigEntry, keys, resources, strip_marks
 from khabar.paths import LEXICONS
 from khabar.text.normalize import normalize, strip_clitics
 
@@ -199,7 +199,7 @@ def _find_triggers(toks: list[Token], res: Resources, blocked: list[bool] | None
     i = 0
     n = len(toks)
     while i < n:
-        if used[i] or res.match("not_trigger", toks, i):
+        if used[i] or res.match("not_trigger", toks, i) or strip_marks(toks[i].text) in res.raw_not_trigger:
             i += 1
             continue
         best: tuple[int, int, TrigEntry] | None = None

@@ -14,6 +14,7 @@ Data (all under ``khabar/data/lexicons/``):
 from __future__ import annotations
 
 import functools
+import re
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class Resources:
     not_future: set[str] = field(default_factory=set)
     filters: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     filter_index: dict[str, dict[str, list[tuple[str, ...]]]] = field(default_factory=dict)
+    raw_not_trigger: set[str] = field(default_factory=set)  # surface forms (diacritics removed), not normalised
 
     def match(self, kind: str, toks: list, j: int) -> int:
         """Length in tokens of the longest ``kind`` filter form starting at token ``j`` (0 = none). The first word
@@ -70,6 +72,11 @@ class Resources:
                                          for q, w in enumerate(f[1:], 1)):
                     best = len(f)
         return best
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without Arabic diacritics and tatweel (letters, hamzas and alef forms kept), for surface checks."""
+    return re.sub("[\u0640\u064b-\u065f\u0670]", "", text)
 
 
 def keys(norm: str) -> list[str]:
@@ -169,6 +176,9 @@ def resources() -> Resources:
     for lst in res.modality.values():
         lst.sort(key=lambda m: -len(m[0]))
     for cols in _read_tsv("events_filters.tsv"):
+        if len(cols) >= 2 and cols[0] == "raw_not_trigger":
+            res.raw_not_trigger.update(strip_marks(f) for f in cols[1].split("|") if f)
+            continue
         if len(cols) >= 2:
             for form in cols[1].split("|"):
                 words = tuple(normalize(w) for w in form.split())
