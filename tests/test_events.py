@@ -657,3 +657,13 @@ def test_here_is_not_congratulate_and_an_unset_timetable_is_not_a_withdrawal():
     d = _doc("لكن الرئيس لم يحدد جدولا زمنيا للانسحاب من المدينة.")
     code_events(d)
     assert "RETREAT" not in _types(d)
+
+
+def test_raid_by_genitive_attacker_and_city_with_preposition_b_is_a_place():
+    text = "قتل قيادي في الحركة بصنعاء في غارة لتحالف الجنوب على مقر الحركة."
+    d = _doc(text, [("بصنعاء", "GPE", "YEM", "YEM", "city:YEM:sanaa"),
+                    ("لتحالف الجنوب", "ORG", "SAU", "SAUMIL", "org:coalition")])
+    code_events(d)
+    evs = _types(d)["ASSAULT"]
+    assert any(a.kb_id == "org:coalition" for e in evs for a in e.sources)
+    assert all(a.kb_id != "city:YEM:sanaa" for e in evs for a in e.sources + e.targets)

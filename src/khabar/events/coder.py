@@ -985,15 +985,24 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                 before = [m for m in before if m.a >= u.b]
     # a city right after a preposition or a container noun (في، إلى، شوارع، وسط …) is a place, not a metonymic actor
     def placed(m: _Mention) -> bool:
+        # (بصنعاء: ب on a city is "in")
         return (m.actor.kb_id or "").startswith("city:") and m.a > 0 and bool(
             res.match("place_container", toks, m.a - 1) or (toks[m.a].norm[:1] in "بل" and len(toks[m.a].norm) > 4
-                                                           and toks[m.a].norm[1:3] == "ال"))
+                                                           and toks[m.a].norm[1:3] == "ال")
+            or _b_clitic_city(m))
     # a place naming an accord or a conference ("اتفاق أوسلو"، "مؤتمر جنيف") is part of that name, not an actor
     def named(m: _Mention) -> bool:
         return m.a > 0 and bool(m.actor.country) and (m.actor.kb_id or "").startswith(("city:", "country:")) \
             and bool(res.match("named_after_place", toks, m.a - 1))
     before = [m for m in before if not placed(m) and not named(m)]
     after = [m for m in after if not placed(m) and not named(m)]
+    agent_gen = None
+    if (e.pos == "n" or t.definite) and e.type == "ASSAULT" and t.b - t.a == 1 and res.match("agent_genitive", toks, t.a):
+        # "غارة لتحالف دعم الشرعية": the ل-complement right after a raid noun is the attacker
+        agent_gen = next((m for m in after if m.a == t.b and m.label in ("ORG", "GPE") and not m.adjective
+                          and toks[m.a].norm[:1] == "ل" and len(toks[m.a].norm) > 3), None)
+        if agent_gen is not None:
+            after = [m for m in after if m is not agent_gen]
     # the victims named by a victim noun ("إصابة أربعة جنود"، "مقتل مدنيين") are never the agent of an attack
     # in the same clause: keep them out of every other trigger's source candidates
     victims = [m for m in before + after
@@ -1125,8 +1134,30 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         sources = [m for m in sources if m not in cities]
         if e.mode == "visit":
             targets = targets + cities
+    if agent_gen is not None:
+        sources = [agent_gen] + [m for m in sources if m is not agent_gen]
     t.sources = sources
     t.targets = [m for m in targets if m not in sources]
+
+
+def _b_clitic_city(m: _Mention) -> bool:
+    """True when a city mention starts with the preposition ب (بصنعاء "in Sanaa"), not with a name's own ب
+    (برلين، بغداد): the text without it is an alias of the city's KB entry and the full text is not."""
+    text = m.actor.text or ""
+    if not text.startswith("ب") or len(text) < 4 or not m.actor.kb_id:
+        return False
+    kb = _kb()
+    if kb is None:
+        return False
+    try:
+        from khabar.kb.store import alias_key
+        e = kb.get(m.actor.kb_id)
+        if e is None:
+            return False
+        keys_ = {alias_key(a) for a in e.aliases}
+        return alias_key(text) not in keys_ and alias_key(text[1:]) in keys_
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _undergoes(toks: list[Token], t: _Trig, res: Resources) -> bool:
