@@ -58,7 +58,8 @@ def load_gold(path: Path) -> list[dict]:
 
 
 def load_articles(needed: dict[str, set[str]], shared: Path) -> dict[tuple[str, str], dict]:
-    """Articles ``{(corpus, id): record}`` for the ids needed per corpus file (relative to shared/data/corpus)."""
+    """Articles ``{(corpus, id): record}`` for the ids needed per corpus file (relative to shared/data/corpus); a
+    SaudiNewsNet record's id is its ``url``, its ``content`` / ``date_extracted`` fill ``text`` / ``date_iso``."""
     out = {}
     for corpus, ids in needed.items():
         p = shared / "corpus" / corpus
@@ -67,8 +68,11 @@ def load_articles(needed: dict[str, set[str]], shared: Path) -> dict[tuple[str, 
                 if not any(i in line for i in ids):
                     continue
                 a = json.loads(line)
-                if a.get("id") in ids:
-                    out[(corpus, a["id"])] = a
+                rid = a.get("id") or a.get("url")  # SaudiNewsNet records: url / content / date_extracted
+                if rid in ids:
+                    a.setdefault("text", a.get("content") or "")
+                    a.setdefault("date_iso", (a.get("date_extracted") or "")[:10])
+                    out[(corpus, rid)] = a
     return out
 
 

@@ -114,13 +114,19 @@ def match(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[
 
 
 def _load_articles(data: Path, refs: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Corpus records ``{(file, id): record}`` for the (file, id) pairs in ``refs``; a SaudiNewsNet record's id is
+    its ``url``, and its ``content`` / ``date_extracted`` fill ``text`` / ``date_iso``."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for f in sorted({r[0] for r in refs}):
         with gzip.open(data / f, "rt", encoding="utf-8") as fh:
             for line in fh:
                 rec = json.loads(line)
-                key = (f, rec["id"])
+                # antcorpus records carry id/text/date_iso; SaudiNewsNet ones url/content/date_extracted
+                rid = rec.get("id") or rec.get("url")
+                key = (f, rid)
                 if key in refs:
+                    rec.setdefault("text", rec.get("content") or "")
+                    rec.setdefault("date_iso", (rec.get("date_extracted") or "")[:10])
                     out[key] = rec
     return out
 
