@@ -485,3 +485,17 @@ def test_heads_of_state_worldwide_by_name_and_by_role_on_the_date():
     for date, who in (("2018-06-17", "Juan Manuel Santos"), ("2023-03-01", "Gustavo Petro")):
         doc = run("وقال الرئيس الكولومبي إن المفاوضات ستستأنف.", date=date)
         assert any(x.english == who and x.actor_code == "COLGOV" for x in doc.entities), (date, who)
+
+
+def test_organisation_short_forms_and_institutions_completed_by_the_story_country():
+    t = ("قالت المفوضية الأوروبية إن الاتحاد الأوروبي سيرد. وأضافت المفوضية أن الاتحاد لن يتراجع. "
+         "وفي واشنطن قال الرئيس الأمريكي دونالد ترامب إن مجلس الشيوخ سيصوت.")
+    doc = run(t, date="2018-10-01", ents=[("دونالد ترامب", "PER")])
+    later = [e for e in doc.entities if e.start > t.index("وأضافت")]
+    assert {(e.text, e.kb_id) for e in later} >= {("المفوضية", "org:european-commission"),
+                                                  ("الاتحاد", "org:european-union"),
+                                                  ("مجلس الشيوخ", "org:us-senate")}
+    assert all(t[e.start:e.end] == e.text for e in doc.entities)
+    # without an earlier full name, a bare head noun stays unlinked
+    doc = run("وأضافت المفوضية أن القرار نهائي.")
+    assert not any(e.kb_id == "org:european-commission" for e in doc.entities)

@@ -757,6 +757,10 @@ def _link(doc: Document) -> None:
         rest = doc.text[toks[1].start:toks[-1].end]
         if any(c.id == ent.kb_id for c in kb.lookup(rest)):
             ent.start, ent.text = toks[1].start, rest
+    # short forms of organisations named in full before (المفوضية ← المفوضية الأوروبية), then institutions completed
+    # by the document's country (مجلس الشيوخ in a US story → مجلس الشيوخ الأمريكي)
+    _org_short_forms(doc)
+    _country_completion(doc, kb, dc)
     # NIL transliteration
     for ent in doc.entities:
         if ent.kb_id is None and ent.english is None and ent.link != "role":
@@ -778,6 +782,153 @@ def _link(doc: Document) -> None:
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     _drop_nested_in_roles(doc)
     _clusters(doc)
+
+
+def _copy_link(ent: Entity, src: Entity, how: str) -> None:
+    ent.english, ent.kb_id, ent.country, ent.actor_code = src.english, src.kb_id, src.country, src.actor_code
+    ent.lat, ent.lon, ent.role = src.lat, src.lon, ent.role or src.role
+    ent.label = src.label if src.label in ("ORG", "GPE", "LOC") else ent.label
+    ent.link, ent.score = how, src.score
+
+
+def _org_short_forms(doc: Document) -> None:
+    """An unlinked ORG/MISC mention whose words are the first words of an organisation linked earlier in the same
+    document (المفوضية، الاتحاد، البنك المركزي after المفوضية الأوروبية، الاتحاد الأوروبي، البنك المركزي المصري)
+    takes that link (``link`` = "coref"); the latest such earlier organisation wins. Such short forms the NER left
+    untagged (definite, at least 5 letters, whole tokens with proclitics allowed) are added as mentions. In place."""
+    _add_short_form_mentions(doc)
+    full: list[tuple[int, list[str], Entity]] = []
+    for e in sorted(doc.entities, key=lambda e: e.start):
+        toks = tokens(e.text)
+        if e.kb_id and e.label == "ORG" and len(toks) >= 2 and e.link != "role":
+            full.append((e.end, toks, e))
+            continue
+        if e.kb_id or e.label not in ("ORG", "MISC") or e.link == "role" or not toks or len(toks[0]) < 4:
+            continue
+        for end, ftoks, src in reversed(full):
+            if end <= e.start and len(toks) < len(ftoks) and ftoks[:len(toks)] == toks:
+                _copy_link(e, src, "coref")
+                break
+
+
+def _add_short_form_mentions(doc: Document) -> None:
+    heads: dict[str, list[tuple[int, list[str]]]] = {}
+    for e in doc.entities:
+        toks = tokens(e.text)
+        if e.kb_id and e.label == "ORG" and len(toks) >= 2 and e.link != "role" and toks[0].startswith("ال"):
+            heads.setdefault(toks[0], []).append((e.end, toks))
+    if not heads:
+        return
+    cover = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    toks_ = doc.tokens
+    added: list[Entity] = []
+    for i, t in enumerate(toks_):
+        if any(cover[t.start:t.end]):
+            continue
+        forms = [f for f in strip_clitics(tokens(t.text)[0] if tokens(t.text) else "") if f in heads]
+        if not forms:
+            continue
+        f = forms[0]
+        best = None
+        for end, ftoks in heads[f]:
+            if end > t.start:
+                continue
+            n = 1
+            while n < len(ftoks) - 1 and i + n < len(toks_) and tokens(toks_[i + n].text) == [ftoks[n]] \
+                    and not any(cover[toks_[i + n].start:toks_[i + n].end]):
+                n += 1
+            if best is None or n > best:
+                best = n
+        if best is None or len(f) < 5:
+            continue
+        # the short form must stop before the full name's distinguishing words (not the full name itself)
+        a, b = t.start, toks_[i + best - 1].end
+        if i + best < len(toks_) and tokens(toks_[i + best].text) and any(
+                tokens(toks_[i + best].text)[0] == ftoks[best] for _, ftoks in heads[f] if len(ftoks) > best):
+            continue
+        added.append(Entity(a, b, doc.text[a:b], "ORG"))
+        cover[a:b] = b"\x01" * (b - a)
+    doc.entities.extend(added)
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
+
+
+def _country_completion(doc: Document, kb: KB, dc: dict[str, int]) -> None:
+    """An unlinked ORG mention that names a national institution without its country (مجلس الشيوخ، المحكمة
+    العليا، وزارة الخارجية) is linked when the mention followed by the nationality adjective of the document's
+    leading country (masculine or feminine, ``lexicons/demonyms*.tsv``) is exactly one curated KB organisation
+    (``link`` = "context"). Only the document's most frequent country among its linked mentions is tried (``dc``,
+    the linker's running count, is not used: it leaves out mentions linked late). In place."""
+    counts: dict[str, int] = {}
+    for e in doc.entities:  # the countries of what is linked by now (people, places, organisations)
+        if e.kb_id and e.country and e.link != "role":
+            counts[e.country] = counts.get(e.country, 0) + 1
+    if not counts:
+        return
+    top = max(counts.items(), key=lambda kv: kv[1])[0]
+    forms = _demonym_forms(kb).get(top, ())
+    if not forms:
+        return
+    def completed(text: str) -> KBEntity | None:
+        hits = {}
+        for f in forms:
+            for c in kb.lookup(f"{text} ال{f}") + kb.lookup(f"{text} ال{f}ه"):
+                if c.type == "ORG" and c.country == top and not c.id.startswith("up:"):
+                    hits[c.id] = c
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    for e in doc.entities:
+        if e.kb_id or e.label != "ORG" or e.link == "role" or len(tokens(e.text)) < 2:
+            continue
+        c = completed(e.text)
+        if c is not None:
+            _apply(e, c, "context", 90.0, doc.pub_date, correct_label=False)
+    # the same for two- or three-word institution names the NER left untagged (صوت مجلس الشيوخ على …)
+    cover = bytearray(len(doc.text) + 1)
+    for e in doc.entities:
+        cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
+    toks_ = doc.tokens
+    i = 0
+    while i < len(toks_):
+        t = toks_[i]
+        first = tokens(t.text)
+        if any(cover[t.start:t.end]) or not first or not any(
+                kb.max_alias_tokens(f) >= 3 for f in strip_clitics(first[0])):
+            i += 1
+            continue
+        hit = None
+        for n in (3, 2):
+            if i + n > len(toks_):
+                continue
+            a, b = t.start, toks_[i + n - 1].end
+            span = doc.text[a:b]
+            if any(cover[a:b]) or not all(tokens(x.text) for x in toks_[i:i + n]) or "\n" in span:
+                continue
+            c = completed(span)
+            if c is not None and not kb.lookup(span):
+                hit = (n, a, b, c)
+                break
+        if hit:
+            n, a, b, c = hit
+            ent = Entity(a, b, doc.text[a:b], "ORG")
+            _apply(ent, c, "context", 90.0, doc.pub_date, correct_label=False)
+            doc.entities.append(ent)
+            cover[a:b] = b"\x01" * (b - a)
+            i += n
+        else:
+            i += 1
+    doc.entities.sort(key=lambda e: (e.start, -e.end))
+
+
+@functools.lru_cache(maxsize=1)
+def _demonym_forms(kb: KB) -> dict[str, tuple[str, ...]]:
+    """ISO alpha-3 → the KB's singular masculine nationality adjectives without the article (الروسي → روسي)."""
+    out: dict[str, list[str]] = {}
+    for form, iso in getattr(kb, "_demonyms", {}).items():
+        if " " not in form and form.endswith("ي"):
+            out.setdefault(iso, []).append(form)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _drop_conjunction(ent: Entity, kb: KB) -> None:
