@@ -667,3 +667,14 @@ def test_raid_by_genitive_attacker_and_city_with_preposition_b_is_a_place():
     evs = _types(d)["ASSAULT"]
     assert any(a.kb_id == "org:coalition" for e in evs for a in e.sources)
     assert all(a.kb_id != "city:YEM:sanaa" for e in evs for a in e.sources + e.targets)
+
+
+def test_publishing_is_not_deploying_and_a_retold_attack_is_one_event():
+    d = _doc("ونشرت الوكالة صورا للموقع بعد الحادث.")
+    code_events(d)
+    assert "MOBILIZE" not in _types(d)
+    text = ("قتل عشرة أشخاص في هجوم انتحاري استهدف مقر اللجنة في المدينة يوم الأربعاء. "
+            "وقال المتحدث إن الحصيلة قد ترتفع. وأوضح أن المهاجمين فجروا أنفسهم داخل المبنى.")
+    d = _doc(text, [], [("يوم الأربعاء", "2024-05-08")])
+    code_events(d)
+    assert len(_types(d)["ASSAULT"]) == 1

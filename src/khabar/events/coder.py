@@ -256,6 +256,8 @@ def _find_triggers(toks: list[Token], res: Resources, blocked: list[bool] | None
 
 
 def _match_rest(e: TrigEntry, i: int, tkeys: list[list[str]], used: list[bool]) -> int | None:
+    """End (exclusive) of multi-word entry ``e`` starting at token ``i``, or None; a gap never crosses a used
+    token (a name or another trigger)."""
     pos = i
     for w, gap in zip(e.words[1:], e.gaps):
         nxt = None
@@ -779,6 +781,13 @@ def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
                 break
         if not obj:
             return True
+    # "نشرت الوكالة صورا / بيانا": publishing, not deploying
+    if t.entry.type == "MOBILIZE" and t.b - t.a == 1 and res.match("publish_verb", toks, a):
+        for j in range(t.b, min(len(toks), t.b + 4)):
+            if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
+                break
+            if res.match("publish_object", toks, j):
+                return True
     # a meeting noun qualified as a rally or festival (لقاء جماهيري، ملتقى ثقافي) is not a consultation
     if t.entry.type == "CONSULT" and t.b < len(toks) and res.match("consult_not_meeting", toks, t.b):
         return True
@@ -1346,12 +1355,20 @@ def _countries(ev: Event) -> set[str]:
     return {a.country for a in ev.sources + ev.targets if a.country}
 
 
+_INCIDENT_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE"})
+_INCIDENT_WINDOW = 5  # sentences after the incident's last mention
+
+
 def _compatible(a: Event, b: Event) -> bool:
     if a.type != b.type or a.modality != b.modality:
         return False
-    if a.mode and b.mode and a.mode != b.mode and "third-party" not in (a.mode, b.mode):
-        return False
     ca, cb = _countries(a), _countries(b)
+    last_ = getattr(a, "mentions_last", a.sentence)
+    # an incident retold later without participants ("فجروا أنفسهم") may name its means differently
+    retold = a.type in _INCIDENT_TYPES and not (cb or any(x.kb_id for x in b.sources + b.targets)) \
+        and 0 < b.sentence - last_ <= _INCIDENT_WINDOW
+    if a.mode and b.mode and a.mode != b.mode and "third-party" not in (a.mode, b.mode) and not retold:
+        return False
     if ca and cb and not (ca <= cb or cb <= ca):
         return False
     ka = {x.kb_id for x in a.sources + a.targets if x.kb_id}
@@ -1367,9 +1384,13 @@ def _compatible(a: Event, b: Event) -> bool:
             if not (ca == cb and len(ca) >= 2) and not (ka & kb_):
                 return False
         if not (ca or ka) or not (cb or kb_):
-            return False  # an indefinite mention without participants in another sentence is not a reference
+            # an indefinite mention without participants in another sentence is not a reference — except for an
+            # incident (attack, protest, arrest) retold within a few sentences: "وقتل في الهجوم …" is the same one
+            if not (a.type in _INCIDENT_TYPES and b.sentence - last <= _INCIDENT_WINDOW):
+                return False
         if not (ca and cb) and not (ka and kb_ and ka & kb_):
-            if abs(a.sentence - b.sentence) > 1:
+            if abs(a.sentence - b.sentence) > 1 and not (a.type in _INCIDENT_TYPES and not (cb or kb_)
+                                                         and b.sentence - last <= _INCIDENT_WINDOW):
                 return False
     da, db = a.date or {}, b.date or {}
     if da.get("source") == "timex" and db.get("source") == "timex" and da.get("value") != db.get("value"):
