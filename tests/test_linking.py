@@ -499,3 +499,9 @@ def test_organisation_short_forms_and_institutions_completed_by_the_story_countr
     # without an earlier full name, a bare head noun stays unlinked
     doc = run("وأضافت المفوضية أن القرار نهائي.")
     assert not any(e.kb_id == "org:european-commission" for e in doc.entities)
+
+
+def test_quoted_latin_acronym_after_an_arabic_head_links():
+    t = 'وقالت منظمة "OPCW" إن التحقيق مستمر.'
+    doc = run(t, date="2018-04-10", ents=[('منظمة "OPCW"', "ORG")])
+    assert find(doc, 'منظمة "OPCW"').kb_id == "org:organisation-for-the-prohibition-of-chemical-weapons"

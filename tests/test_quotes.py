@@ -666,3 +666,13 @@ def test_colon_before_complementiser_and_unmarked_speech_after_colon():
     for t in ("وفي النقطة الثانية أقول: هذه طبيعة السوق الحرة في كل مكان.",
               "ويصف الكاتب حركة الطيور: أسراب تعبر السماء كل مساء."):
         assert make(t).quotes == []
+
+
+def test_title_abbreviation_does_not_end_the_sentence_and_likelihood_cues():
+    t = "وقال م. سالم البدر إن المشروع سيكتمل في الصيف."
+    d = make(t, [("سالم البدر", "PER", "Salem al-Badr")])
+    assert len(d.sentences) == 1
+    assert [(q.kind, q.speaker and q.speaker.english) for q in d.quotes] == [("indirect", "Salem al-Badr")]
+    t = "ورجح الخبير سالم البدر أن ترتفع الأسعار مجددا."
+    d = make(t, [("سالم البدر", "PER", "Salem al-Badr")])
+    assert [q.speaker.english for q in d.quotes if q.speaker] == ["Salem al-Badr"]

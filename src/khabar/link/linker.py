@@ -270,12 +270,13 @@ def _text_candidates(kb: KB, text: str) -> tuple[list[KBEntity], str, int]:
         c = [e for e in kb.lookup(text[4:].strip()) if _latin_ok(e, text[4:].strip())]
         if c:
             return c, "exact", 1
+    text = text.rstrip("\"'”»’) ") if re.search("[A-Za-z][\"'”»’)]+$", text) else text  # منظمة "OPCW"
     m = _LATIN_TAIL.search(text)
     if m and m.start() > 0 and re.search("[\u0600-\u06ff]", text[:m.start()]):
         c = [e for e in kb.lookup(m.group(0)) if _latin_ok(e, m.group(0))]
         if c:
             return c, "exact", 0
-        c = kb.lookup(text[:m.start()].strip())  # "حزب العمال الكردستاني PKK": the Arabic name alone
+        c = kb.lookup(text[:m.start()].strip(" \"'“«‘("))  # "حزب العمال الكردستاني PKK": the Arabic name alone
         if c:
             return c, "exact", 0
     words = text.split()

@@ -18,7 +18,8 @@ from khabar.text.normalize import normalize
 # and the BOM are invisible formatting and never form a token of their own.
 _FORMAT = "\u200b\u200e\u200f\u061c\u2066-\u2069\u202a-\u202e\ufeff"
 _TOKEN = re.compile(
-    r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640]"
+    r"(?:(?<=\s)|^)(?<![0-9\u0660-\u0669] )[\u0621-\u064a]\.(?=\s)"  # a one-letter title abbreviation: م. د. أ.
+    r"|[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640]"
     r"(?:[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640\u200c\u200d]*"
     r"[\u0621-\u064a\u0660-\u0669\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe\u064b-\u065f\u0670\u0640])?"
     r"|[A-Za-z0-9\u00c0-\u024f]+(?:[-.'’][A-Za-z0-9\u00c0-\u024f]+)*"
@@ -36,6 +37,20 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.start(), m.end(), m.group(), normalize(m.group())) for m in _TOKEN.finditer(text, start, end)]
 
 
+def _abbreviation(text: str, ls: int, i: int) -> bool:
+    """True when the full stop at ``i`` ends a one-letter Arabic abbreviation of a title (م. engineer, د. doctor,
+    أ. professor) rather than a sentence: a lone Arabic letter after a space, not after a number (2018 م. is the
+    era mark that may end a sentence)."""
+    if text[i] != "." or i - 1 < ls or not ("\u0621" <= text[i - 1] <= "\u064a"):
+        return False
+    if i - 2 >= ls and not text[i - 2].isspace():
+        return False
+    k = i - 2
+    while k >= ls and text[k].isspace():
+        k -= 1
+    return not (k >= ls and (text[k].isdigit() or "\u0660" <= text[k] <= "\u0669"))
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
@@ -49,7 +64,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
                 depth_close.append(_OPEN_Q[ch])
             elif depth_close and ch == depth_close[-1]:
                 depth_close.pop()
-            elif ch in _END and not depth_close:
+            elif ch in _END and not depth_close and not _abbreviation(text, ls, i):
                 j = i + 1
                 while j < le and (text[j] in _END or text[j] in "\"'”»)"):
                     j += 1
