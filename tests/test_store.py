@@ -612,3 +612,38 @@ def test_ingest_counts_inputs_without_any_date(tmp_path: Path):
     assert (res.ok, res.undated) == (2, 2)
     res = store.ingest([src], tmp_path / "v.duckdb", progress=False, default_date="2025-01-05")
     assert (res.ok, res.undated) == (2, 0)
+
+
+# --------------------------------------------------------------------------- session 3: hostile query options
+def test_huge_limit_and_like_wildcards_in_queries(event_db: Path):
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    for query in (store.query_events, store.query_entities):
+        with pytest.raises(ValueError, match="--limit"):
+            query(event_db, limit=999999999999999999999)
+        assert len(query(event_db, limit=2**63 - 1)) >= 1
+    r = CliRunner().invoke(app, ["events", "--limit", "999999999999999999999", "--db", str(event_db)])
+    assert r.exit_code == 2 and "--limit" in r.output and "Conversion" not in r.output, r.output
+    # % and _ are characters of a name, not LIKE wildcards
+    assert store.query_events(event_db, actor="%") == []
+    assert store.query_events(event_db, actor="_") == []
+    assert store.query_events(event_db, actor="Rus%a") == []
+    assert [r["type"] for r in store.query_events(event_db, actor="united states", type="consult")] == ["CONSULT"]
+
+
+def test_gdelt_export_has_no_carriage_returns_in_fields(tmp_path: Path):
+    text = "اجتمع وفد روسيا مع وفد أمريكا في الرياض."
+    ev = _consult(Span(0, 5, "اجتمع"), [Span(0, 5, "اجتمع")], "2025-02-18")
+    db = tmp_path / "cr.duckdb"
+    store.add_documents(db, [_doc("cr1", "2025-02-18", text, [], [ev])],
+                        meta=[{"source": "Out\rlet\u2028X", "url": "https://a.example/1\r\nx\ry"}])
+    files = store.export(db, "gdelt-tsv", tmp_path / "g")
+    for f in files:
+        raw = f.read_bytes()
+        assert b"\r" not in raw and "\u2028".encode() not in raw
+        with open(f, newline="", encoding="utf-8") as fh:
+            got = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        assert len(got) == 1 and len(got[0]) == (61 if f.name == "gdelt-events.tsv" else 16), got
+    assert store._s("a\rb\x0bc\x85d") == "a b c d"

@@ -58,11 +58,21 @@ class EvalFormat(str, Enum):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(s: object) -> str:
-    """Text safe for the terminal: control characters (ESC sequences included) dropped, newlines as spaces."""
-    return _CONTROL.sub("", str(s)).replace("\n", " ").replace("\r", " ")
+    """Text safe for the terminal: control characters (ESC sequences included) dropped, newlines as spaces,
+    lone surrogates (a file name that is not UTF-8) written as ``\\udcff``."""
+    s = _CONTROL.sub("", str(s)).replace("\n", " ").replace("\r", " ")
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+
+
+def need_stdout() -> None:
+    """Fail with one clear line when standard output is closed (``khabar analyze x >&-``): Python then has no
+    ``sys.stdout`` and the results could not be written anywhere."""
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):
+        fail("standard output is closed: nowhere to write the results (redirect it to a file instead)")
 
 
 def fail(msg: str, code: int = 2) -> None:
@@ -103,10 +113,11 @@ def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
 @app.command()
 def analyze(
     path: str = typer.Argument(..., help="Article file (UTF-8/UTF-16/Windows-1256 text or HTML), or - for stdin."),
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Publication date YYYY-MM-DD (anchors relative dates)."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Publication date YYYY-MM-DD (anchors relative dates; Arabic-Indic digits accepted)."),
     fmt: OutFormat = typer.Option(OutFormat.pretty, "--format", "-f", help="pretty | json | jsonl"),
 ) -> None:
     """Analyse one article: entities, links, dates, events, quotes, noise."""
+    need_stdout()
     from khabar.io.readers import ReadError, read_text
     from khabar.pipeline import KhabarInputError, analyze as run_analyze, check_date
 
@@ -207,6 +218,7 @@ def show(out: Console, t: Table) -> None:
 # --------------------------------------------------------------------------- eval helpers
 def print_eval(result: dict, fmt: EvalFormat, title: str) -> None:
     """Print an evaluation result dict as JSON or as a table (``per_type`` rows when present)."""
+    need_stdout()
     if fmt == EvalFormat.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
@@ -414,6 +426,7 @@ def _print_rows(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, Any
                 limit: int | None = None) -> None:
     """Rows as a rich table (``columns``: (header, row -> str)), JSON list or CSV (all columns); a table that
     reached ``limit`` rows says that more may match."""
+    need_stdout()
     import csv as _csv
     import datetime as _dt
 

@@ -16,8 +16,12 @@ run (a partial result, never a traceback). Artefacts are loaded once per process
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import importlib
 import itertools
+import json
+import math
+import numbers
 import re
 import logging
 from collections.abc import Iterable, Iterator
@@ -42,6 +46,10 @@ MAX_CHARS = 20_000_000  # longer inputs are truncated with a warning
 CHUNK_CHARS = 100_000  # longer inputs are analysed in pieces of about this size
 
 
+#: Arabic-Indic (U+0660…) and Eastern Arabic-Indic (U+06F0…) digits → ASCII
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
 class KhabarInputError(ValueError):
     """Raised for input khabar cannot work on (bad date, not text). The message is one clear line."""
 
@@ -49,12 +57,19 @@ class KhabarInputError(ValueError):
 def check_date(pub_date: str | None) -> str | None:
     """Validate ``pub_date`` and return it as ``YYYY-MM-DD`` (None for None/empty); raise KhabarInputError.
 
-    Accepts ``YYYY-MM-DD`` or a full ISO 8601 date-time (``2018-02-18T17:21:49+00:00``: its date is kept);
-    anything else (trailing text, impossible days, other formats) is refused.
+    Accepts ``YYYY-MM-DD`` or a full ISO 8601 date-time (``2018-02-18T17:21:49+00:00``: its date is kept), in
+    ASCII or Arabic-Indic digits (``٢٠٢٥-٠٢-١٨``, ``۲۰۲۵-۰۲-۱۸``), and a :class:`datetime.date` /
+    :class:`datetime.datetime`; anything else (trailing text, impossible days, other formats) is refused.
     """
+    if isinstance(pub_date, _dt.datetime):
+        return pub_date.date().isoformat()
+    if isinstance(pub_date, _dt.date):
+        return pub_date.isoformat()
     if pub_date is None or str(pub_date).strip() == "":
         return None
-    s = str(pub_date).strip()
+    s = str(pub_date).strip().translate(_DIGITS)
+    if not s.isascii():
+        raise KhabarInputError(f"invalid publication date {pub_date!r}: expected YYYY-MM-DD")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         try:
             return _dt.date.fromisoformat(s).isoformat()
@@ -71,6 +86,37 @@ def check_date(pub_date: str | None) -> str | None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ARABIC_SCRIPT_WORD = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _persian_urdu_rule() -> dict[str, Any]:
+    """The letter lists and thresholds of :func:`looks_persian_urdu` (``data/lexicons/script_persian_urdu.json``)."""
+    from khabar.paths import LEXICONS
+
+    with open(LEXICONS / "script_persian_urdu.json", encoding="utf-8") as fh:
+        rule = json.load(fh)
+    rule["letters"] = frozenset(rule["letters"])
+    rule["arabic_only"] = frozenset(rule["arabic_only"])
+    return rule
+
+
+def looks_persian_urdu(text: str) -> bool:
+    """True when ``text`` reads as Persian or Urdu rather than Arabic: many of its Arabic-script words carry a
+    letter Arabic spelling does not use (پ چ ژ گ ک ی ے ں …), and few carry one only Arabic uses (ة ي ك ى).
+
+    Input: any str (the first ``sample_chars`` characters are looked at). Output: bool. Letters and thresholds:
+    ``khabar/data/lexicons/script_persian_urdu.json``.
+    """
+    rule = _persian_urdu_rule()
+    words = _ARABIC_SCRIPT_WORD.findall(text[: rule["sample_chars"]])
+    if len(words) < rule["min_words"]:
+        return False
+    letters, arabic = rule["letters"], rule["arabic_only"]
+    marked = sum(1 for w in words if not letters.isdisjoint(w))
+    if marked < rule["min_words"] or marked < rule["min_word_share"] * len(words):
+        return False
+    return sum(1 for w in words if not arabic.isdisjoint(w)) < rule["arabic_max_share"] * len(words)
 
 
 _STAGE_FUNCS: list[tuple[str, Callable[[Document], Document]]] | None = None
@@ -200,6 +246,9 @@ def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)  # same length: offsets stay valid
         warnings.append("lone surrogate code points replaced by U+FFFD")
+    if looks_persian_urdu(text):
+        warnings.append("text looks Persian/Urdu, not Arabic: results unreliable (khabar's models, lexicons and "
+                        "knowledge base are for Arabic)")
     if _MARKUP.match(text[:2000]):
         warnings.append("the text looks like an HTML/XML page and is analysed as plain text; extract the article "
                         "first (khabar.io.readers.read_bytes, or 'khabar analyze page.html')")
@@ -223,6 +272,17 @@ def _worker(args: tuple[Any, Any]) -> Document:
     return d
 
 
+def _positive_int(name: str, value: Any) -> int:
+    """``value`` as an int ≥ 1 (values below 1 count as 1); TypeError/ValueError with a clear message."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
+    if isinstance(value, numbers.Integral):
+        return max(1, int(value))
+    if not math.isfinite(value) or value != int(value):
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return max(1, int(value))
+
+
 def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | None = None, n_process: int = 1,
          chunksize: int = 4) -> Iterator[Document]:
     """Analyse many texts, loading models once per process; yields one Document per input, in input order.
@@ -233,18 +293,38 @@ def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | Non
     ``texts`` the remaining texts get no date and a warning saying so (never dropped), and one
     :class:`UserWarning` is issued; when it is longer, a :class:`UserWarning` is issued at the end. ``n_process`` > 1 uses a process pool (each worker
     loads the models once). An input that fails (bad date, not text) yields a Document with a ``failed: …``
-    warning, so the output always has exactly one Document per input.
+    warning, so the output always has exactly one Document per input. A single :class:`datetime.date` or
+    :class:`datetime.datetime` counts as one date for all texts, like a single string.
+
+    Raises (at the call, before any text is analysed): TypeError when ``texts`` is not iterable, ``pub_dates`` is
+    bytes or not iterable, or ``n_process``/``chunksize`` is not a number; ValueError when one of these is not a whole finite number.
     """
     if isinstance(texts, (str, bytes)):
         texts = [texts]
+    try:
+        texts = iter(texts)
+    except TypeError:
+        raise TypeError(f"texts must be a str or an iterable of str; got {type(texts).__name__}") from None
     given = None
-    if pub_dates is None or isinstance(pub_dates, str):
+    if isinstance(pub_dates, (bytes, bytearray)):
+        raise TypeError("pub_dates must be a date string (YYYY-MM-DD), a datetime.date, None, or an iterable of "
+                        f"them; got {type(pub_dates).__name__} (decode it first)")
+    if pub_dates is None or isinstance(pub_dates, (str, _dt.date)):
         dates: Iterable[Any] = itertools.repeat(pub_dates)
     else:
-        given = iter(pub_dates)
+        try:
+            given = iter(pub_dates)
+        except TypeError:
+            raise TypeError("pub_dates must be a date string (YYYY-MM-DD), a datetime.date, None, or an iterable "
+                            f"of them; got {type(pub_dates).__name__}") from None
         dates = itertools.chain(given, itertools.repeat(_NO_DATE_LEFT))
-    pairs = zip(texts, dates)
-    n_process = max(1, int(n_process))
+    n_process = _positive_int("n_process", n_process)
+    chunksize = _positive_int("chunksize", chunksize)
+    return _pipe(zip(texts, dates), given, n_process, chunksize)
+
+
+def _pipe(pairs: Iterator[tuple[Any, Any]], given: Iterator[Any] | None, n_process: int,
+          chunksize: int) -> Iterator[Document]:
     ran_out = [False]
 
     def _warn_once(d: Document) -> Document:

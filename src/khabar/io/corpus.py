@@ -12,7 +12,10 @@ Supported inputs (``iter_records(paths)``):
 - ``.txt`` / ``.text``: one article, decoded by :func:`khabar.io.readers.read_bytes` (UTF-8, UTF-16,
   Windows-1256 …); a ``.txt`` whose content starts with ``<DOC>`` is read as TREC (the layout of ANT corpus).
 - ``.html`` / ``.htm``: one article, body extracted by :func:`khabar.io.readers.read_bytes` (trafilatura).
-- ``.jsonl`` / ``.ndjson``: one record per non-blank line, a JSON object with the article text in ``text``
+- ``.jsonl`` / ``.ndjson``: UTF-8 (a leading byte-order mark is dropped), or UTF-16/UTF-32 with a byte-order
+  mark; one record per non-blank line (a line over :data:`MAX_RECORD_BYTES` is one failed record, "record larger
+  than … MB", skipped without being held in memory; JSON nested too deeply for the parser is one failed record,
+  "invalid JSON: nested too deeply"), a JSON object with the article text in ``text``
   (or, when absent, ``content``, ``body`` or ``article``; required, a string) and the optional ``id``,
   ``title``, ``url``, ``source`` and a date: ``date_iso`` (as in ANT corpus), ``date``, ``published``,
   ``pubDate``, ``datePublished`` or ``date_published``, first present wins; ``date_extracted`` (a crawl time, as in
@@ -21,28 +24,39 @@ Supported inputs (``iter_records(paths)``):
 - ``.xml`` / ``.trec`` / ``.sgml`` / ``.sgm``: TREC style ``<DOC> <DOCNO>…</DOCNO> <TEXT>…</TEXT> </DOC>``,
   one record per ``<DOC>``; title from ``TITLE``/``HEADLINE``/``HL``, date from ``DATE``/``TIME``/
   ``DATE_TIME``/``PUBDATE``, ``URL``, source from ``SRC``/``SOURCE``; the id may also be a ``<DOC id="…">``
-  attribute (Gigaword). Tags inside ``TEXT`` (``<P>``) become paragraph breaks; entities are unescaped.
+  attribute (Gigaword). Tags inside ``TEXT`` (``<P>``) become paragraph breaks; only real tags (``<name …>``,
+  ``</name>``), comments and declarations are removed, so ``3 < 5`` or ``<<quote>>`` stay text; ``<![CDATA[…]]>``
+  is unwrapped (its content kept literally); entities are unescaped.
 - any of these with a further ``.gz`` (``x.jsonl.gz``, ``x.xml.gz``) is decompressed on the fly.
+
+Every record's strings are storable UTF-8 (:func:`repair`): a file name that is not UTF-8 gets a key with
+``\\xNN`` escapes, and lone surrogates (a JSON ``"\\ud800"``) in any field become U+FFFD with a warning.
 
 Dates are normalised to ``YYYY-MM-DD`` (ISO 8601 with or without time/offset, RFC 2822 as in RSS feeds,
 ``YYYY/MM/DD``, and day-first ``DD/MM/YYYY`` / ``DD-MM-YYYY`` / ``DD.MM.YYYY`` as written in the Arab press); an
-unparseable date leaves ``pub_date`` None and adds a warning.
+unparseable date leaves ``pub_date`` None and adds a warning. Arabic-Indic digits are read as digits.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import email.utils
 import gzip
 import html as _html
+import io
 import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from khabar.io.readers import ReadError, decode, read_bytes
+from khabar.io.readers import MAX_BYTES, ReadError, decode, read_bytes
+
+#: the largest JSON Lines record (one line, in bytes) that is read; a longer line is one failed record, skipped
+#: without being held in memory. Same limit as an article given to ``khabar analyze``.
+MAX_RECORD_BYTES = MAX_BYTES
 
 TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm"}
@@ -82,6 +96,9 @@ class Record:
 # --------------------------------------------------------------------------- dates
 _YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DMY = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
+#: Arabic-Indic (U+0660…) and Eastern Arabic-Indic (U+06F0…) digits → ASCII (``\d`` matches them, int() reads them,
+#: but ``datetime`` and RFC 2822 parsing do not)
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def parse_date(value: object) -> str | None:
@@ -93,7 +110,7 @@ def parse_date(value: object) -> str | None:
     """
     if value is None:
         return None
-    s = str(value).strip()
+    s = str(value).strip().translate(_DIGITS)
     if not s:
         return None
     m = _YMD.match(s)
@@ -163,7 +180,9 @@ def _from_obj(obj: object, rec: Record) -> Record:
     return rec
 
 
-def _decode_line(raw: bytes) -> str:
+def _decode_line(raw: bytes | str) -> str:
+    if isinstance(raw, str):
+        return raw
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -178,16 +197,79 @@ def _open_maybe_gz(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@contextlib.contextmanager
+def _open_lines(path: Path) -> Iterator[tuple[Callable[[int], bytes | str], bytes | str, int]]:
+    """Open a JSON Lines file (plain or gzip) for reading line by line.
+
+    Yields ``(readline, newline, unit)``: ``readline(n)`` returns at most ``n`` units of the next line (bytes for
+    UTF-8 files; str for UTF-16/UTF-32 files, recognised by their byte-order mark, which the codec consumes);
+    ``newline`` is ``b"\\n"`` or ``"\\n"``; ``unit`` the bytes per unit at least (1, 2 or 4), to express
+    :data:`MAX_RECORD_BYTES` in units.
+    """
+    fh = _open_maybe_gz(path)
+    try:
+        head = fh.read(4)
+        fh.close()
+        fh = _open_maybe_gz(path)
+        enc = "utf-32" if head.startswith(_UTF32_BOMS) else "utf-16" if head.startswith(_UTF16_BOMS) else None
+        if enc is None:
+            yield fh.readline, b"\n", 1
+        else:
+            fh = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="\n")
+            yield fh.readline, "\n", 4 if enc == "utf-32" else 2
+    finally:
+        fh.close()
+
+
+def _lines(readline: Callable[[int], bytes | str], newline: bytes | str,
+           limit: int) -> Iterator[tuple[bytes | str | None, int]]:
+    """``(line, size)`` for each line of at most ``limit`` units (newline excluded); ``(None, size)`` for a longer
+    line, which is read past in pieces of at most 1 MiB (and at most ``limit + 1`` units) and never held whole."""
+    while True:
+        raw = readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) <= limit or raw.endswith(newline):
+            yield raw, len(raw)
+            continue
+        size = len(raw)
+        raw = None
+        while True:
+            piece = readline(min(1 << 20, limit + 1))
+            size += len(piece)
+            if not piece or piece.endswith(newline):
+                break
+        yield None, size
+
+
 def _iter_jsonl(path: Path, key: str) -> Iterator[Record]:
     n = 0
     try:
-        with _open_maybe_gz(path) as fh:
-            for n, raw in enumerate(fh, 1):
+        with _open_lines(path) as (readline, newline, unit):
+            for n, (raw, size) in enumerate(_lines(readline, newline, MAX_RECORD_BYTES // unit), 1):
+                if raw is None:
+                    yield Record(key=f"{key}:{n}", path=key, line=n, format="jsonl",
+                                 error=f"record larger than {MAX_RECORD_BYTES / 1e6:g} MB "
+                                       f"({size * unit / 1e6:.1f} MB or more); skipped")
+                    continue
+                if n == 1:  # a UTF-8 byte-order mark (files written by Windows tools)
+                    if isinstance(raw, bytes):
+                        raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+                    else:
+                        raw = raw.lstrip("\ufeff")
                 if not raw.strip():
                     continue
                 rec = Record(key=f"{key}:{n}", path=key, line=n, format="jsonl")
                 try:
                     obj = json.loads(_decode_line(raw))
+                except RecursionError:
+                    rec.error = "invalid JSON: nested too deeply"
+                    yield rec
+                    continue
                 except (ValueError, ReadError) as exc:
                     rec.error = f"invalid JSON: {str(exc)[:120]}"
                     yield rec
@@ -199,6 +281,28 @@ def _iter_jsonl(path: Path, key: str) -> Iterator[Record]:
                      error=f"cannot read past line {n}: {type(exc).__name__}: {str(exc)[:120]}")
 
 
+def _count_jsonl(path: Path) -> int:
+    """Non-blank lines of a JSON Lines file, read in 1 MiB pieces (memory does not grow with a line's length)."""
+    total = 0
+    with _open_lines(path) as (readline, newline, _):
+        blank, started = True, False
+        while True:
+            piece = readline(1 << 20)
+            if not piece:
+                break
+            if not started and total == 0 and isinstance(piece, bytes) and piece.startswith(b"\xef\xbb\xbf"):
+                piece = piece[3:]
+            started = True
+            if piece.strip(" \t\r\n\ufeff" if isinstance(piece, str) else b" \t\r\n\x0b\x0c"):
+                blank = False
+            if piece.endswith(newline):
+                total += not blank
+                blank, started = True, False
+        if started and not blank:
+            total += 1
+    return total
+
+
 def _read_all(path: Path) -> bytes:
     with _open_maybe_gz(path) as fh:
         return fh.read()
@@ -207,6 +311,9 @@ def _read_all(path: Path) -> bytes:
 def _iter_json(path: Path, key: str) -> Iterator[Record]:
     try:
         obj = json.loads(decode(_read_all(path))[0])
+    except RecursionError:
+        yield Record(key=key, path=key, line=None, format="json", error="invalid JSON file: nested too deeply")
+        return
     except (OSError, EOFError, zlib.error, ValueError, ReadError) as exc:
         yield Record(key=key, path=key, line=None, format="json", error=f"invalid JSON file: {str(exc)[:120]}")
         return
@@ -223,7 +330,11 @@ def _iter_json(path: Path, key: str) -> Iterator[Record]:
 _DOC_OPEN = re.compile(r"<DOC(?:\s[^>]*)?>", re.I)
 _DOC_CLOSE = re.compile(r"</DOC\s*>", re.I)
 _DOC_ID_ATTR = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.I)
-_TAGS = re.compile(r"<[^>]+>")
+#: what is stripped as markup inside TREC fields: an element tag whose name starts with an ASCII letter
+#: (``<P>``, ``</TEXT>``, ``<img src="…"/>``), a comment, a declaration (``<!DOCTYPE …>``) or a processing
+#: instruction. A ``<`` followed by anything else (``3 < 5``, ``<<quote>>``, ``<‹…>>``) is text.
+_TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:._-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>", re.S)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _PARA = re.compile(r"</?P\s*>", re.I)
 
 
@@ -236,9 +347,13 @@ def _field(block: str, *names: str) -> str | None:
 
 
 def _trec_text(s: str) -> str:
-    s = _PARA.sub("\n", s)
-    s = _TAGS.sub("", s)
-    s = _html.unescape(s)
+    """Text of a TREC field: ``<P>`` → line break, tags and comments removed, entities unescaped, CDATA sections
+    unwrapped (their content kept literally)."""
+    parts = _CDATA.split(s)  # even: markup; odd: CDATA content
+    for i in range(0, len(parts), 2):
+        p = _PARA.sub("\n", parts[i].replace("<![CDATA[", "").replace("]]>", ""))
+        parts[i] = _html.unescape(_TAGS.sub("", p))
+    s = "".join(parts)
     lines = [ln.strip() for ln in s.splitlines()]
     return re.sub(r"\n{2,}", "\n", "\n".join(lines)).strip()
 
@@ -298,12 +413,53 @@ def _ext(path: Path) -> str:
     return os.path.splitext(name)[1]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_key(s: str) -> str:
+    """A file path as valid Unicode: the bytes of a name that is not UTF-8 (surrogate escapes, as ``os`` gives
+    them) are written ``\\xNN``, so the key can be stored and printed. Other strings are returned unchanged."""
+    if not _SURROGATE.search(s):
+        return s
+    try:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+
+
+def repair(rec: Record) -> Record:
+    """Make every string of ``rec`` storable as UTF-8 (in place; returns ``rec``).
+
+    ``key``/``path``: see :func:`safe_key`. Lone surrogate code points in ``text``, ``id``, ``title``, ``url``,
+    ``source`` or the date (a JSON ``"\\ud800"`` escape) become U+FFFD, one for one (text offsets are kept), with
+    a warning naming the fields.
+    """
+    rec.key, rec.path = safe_key(rec.key), safe_key(rec.path)
+    bad = []
+    for name in ("text", "id", "title", "url", "source", "date_raw", "pub_date"):
+        v = getattr(rec, name)
+        if isinstance(v, str) and _SURROGATE.search(v):
+            setattr(rec, name, _SURROGATE.sub("\ufffd", v))
+            bad.append(name)
+    if rec.error and _SURROGATE.search(rec.error):
+        rec.error = _SURROGATE.sub("\ufffd", rec.error)
+    rec.warnings = [_SURROGATE.sub("\ufffd", w) for w in rec.warnings]
+    if bad:
+        rec.warnings.append(f"lone surrogate code points in {', '.join(bad)} replaced by U+FFFD")
+    return rec
+
+
 def iter_file(path: Path) -> Iterator[Record]:
     """Records of one file (see module doc). Never raises for unreadable content: yields failed records.
 
     A path that is not a regular file (a FIFO, a socket, a device, a dangling link) is one failed record: reading
-    a FIFO would block forever.
+    a FIFO would block forever. Every record is passed through :func:`repair` (storable strings).
     """
+    for rec in _iter_file(path):
+        yield repair(rec)
+
+
+def _iter_file(path: Path) -> Iterator[Record]:
     key = str(path.absolute()) if path.is_symlink() else str(path.resolve())
     if not path.is_file():
         yield Record(key=key, path=key, line=None, format="unknown",
@@ -371,7 +527,7 @@ def iter_records(paths: Iterable[str | os.PathLike]) -> Iterator[Record]:
             yield from iter_file(path)
         else:
             key = str(path.absolute())
-            yield Record(key=key, path=key, line=None, format="unknown", error="no such file or folder")
+            yield repair(Record(key=key, path=key, line=None, format="unknown", error="no such file or folder"))
 
 
 def count_records(paths: Iterable[str | os.PathLike]) -> int:
@@ -391,8 +547,7 @@ def count_records(paths: Iterable[str | os.PathLike]) -> int:
                 continue
             try:
                 if ext in JSONL_EXT:
-                    with _open_maybe_gz(f) as fh:
-                        total += sum(1 for ln in fh if ln.strip())
+                    total += _count_jsonl(f)
                 elif ext in TREC_EXT or ext in TEXT_EXT:
                     data = _read_all(f)
                     k = len(re.findall(rb"<DOC[\s>]", data, re.I)) if ext in TREC_EXT or data.lstrip()[:5].upper() == b"<DOC>" else 0

@@ -6,7 +6,9 @@ Errors are :class:`ReadError` with a one-line message.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import functools
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -49,29 +51,72 @@ def _looks_binary(data: bytes) -> bool:
 
 
 _ARABIC_RUN = re.compile(r"[\u0621-\u064a]{3,}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+#: characters other than ASCII and Arabic that ordinary Arabic text holds (quotes, dashes, direction marks)
+_TEXT_PUNCT = frozenset("«»…–—“”‘’\u00a0\u200c\u200d\u200e\u200f\u061c")
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Text of BOM-less UTF-16 (many NUL bytes on one side of each pair), else None."""
+@functools.lru_cache(maxsize=1)
+def _rules() -> dict:
+    """Thresholds of the encoding detection (``khabar/data/rules/readers.json``)."""
+    from khabar.paths import RULES
+
+    with open(RULES / "readers.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _is_arabic(c: str) -> bool:
+    return ("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\u08a0" <= c <= "\u08ff"
+            or "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufefe")
+
+
+def _reads_as_arabic(sample: str) -> bool:
+    """True when ``sample`` (a trial decoding) is mostly Arabic letters, with ASCII and punctuation around them."""
+    r = _rules()
+    chars = [c for c in sample if not c.isspace()]
+    if len(chars) < r["utf16_min_chars"]:
+        return False
+    arabic = sum(1 for c in chars if _is_arabic(c))
+    plausible = arabic + sum(1 for c in chars if "!" <= c <= "~" or c in _TEXT_PUNCT)
+    return arabic >= r["utf16_min_arabic_share"] * len(chars) and plausible >= r["utf16_min_plausible_share"] * len(chars)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, list[str]] | None:
+    """``(text, warnings)`` of BOM-less UTF-16, else None.
+
+    Recognised by many NUL bytes on one side of each pair (Latin text), or, for Arabic text (code points
+    U+06xx: no NUL bytes), by a trial decoding of the first 4 KiB that reads as Arabic (:func:`_reads_as_arabic`).
+    The decoding is strict; an odd last byte (a truncated file) is dropped with a warning.
+    """
     sample = data[:4096]
     if len(sample) < 4:
         return None
     even, odd = sample[0::2], sample[1::2]
-    for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
-        if zeros.count(0) > 0.3 * len(zeros):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                return None
-    return None
+    enc = next((e for e, zeros in (("utf-16-le", odd), ("utf-16-be", even)) if zeros.count(0) > 0.3 * len(zeros)),
+               None)
+    if enc is None:
+        trial = sample[: len(sample) // 2 * 2]
+        enc = next((e for e in ("utf-16-le", "utf-16-be")
+                    if _reads_as_arabic(trial.decode(e, errors="replace"))), None)
+    if enc is None:
+        return None
+    try:
+        text = data[: len(data) // 2 * 2].decode(enc)
+    except UnicodeDecodeError:
+        return None
+    warns = ["UTF-16 without a byte-order mark"]
+    if len(data) % 2:
+        warns.append("odd last byte of UTF-16 input dropped (truncated file?)")
+    return text, warns
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Decode bytes to ``(text, encoding name, warnings)``. Raises ReadError for binary or undecodable data.
 
-    Order: BOMs (UTF-8, UTF-32, UTF-16); BOM-less UTF-16; strict UTF-8; UTF-8 with a few bad bytes (replaced
-    by U+FFFD, with a warning); Windows-1256 when it yields runs of Arabic letters; Windows-1252 for Latin
-    text; last charset-normalizer's guess.
+    Order: BOMs (UTF-8, UTF-32, UTF-16); BOM-less UTF-16 (Latin or Arabic text); strict UTF-8; UTF-8 with a
+    few bad bytes (the invalid sequences are at most ``utf8_max_bad_share`` of the non-ASCII bytes, see
+    ``data/rules/readers.json``; replaced by U+FFFD, with a warning); Windows-1256 when it yields runs of Arabic
+    letters; Windows-1252 for Latin text; last charset-normalizer's guess.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
@@ -86,8 +131,8 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         except UnicodeDecodeError as exc:
             raise ReadError(f"bad UTF-16 data: {exc.reason}") from None
     u16 = _utf16_without_bom(data)
-    if u16 is not None and not _looks_binary(u16.encode("utf-8")):
-        return u16, "utf-16", ["UTF-16 without a byte-order mark"]
+    if u16 is not None and not _looks_binary(u16[0].encode("utf-8")):
+        return u16[0], "utf-16", u16[1]
     if _looks_binary(data):
         raise ReadError("input looks binary (control bytes), not a text or HTML article")
     try:
@@ -95,8 +140,9 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     except UnicodeDecodeError:
         pass
     loose = data.decode("utf-8", errors="replace")
-    bad = loose.count("\ufffd")
-    if bad <= max(8, len(loose) // 100):
+    bad = loose.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # invalid sequences (not U+FFFD written as such)
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if bad <= _rules()["utf8_max_bad_share"] * non_ascii:
         return loose, "utf-8", [f"{bad} invalid UTF-8 byte sequence(s) replaced by U+FFFD"]
     text = data.decode("cp1256", errors="replace")
     if _arabic_ratio(text) > 0.3 or _ARABIC_RUN.search(text):
@@ -153,6 +199,63 @@ def extract_html(html: str) -> tuple[str, str | None, str | None]:
     return body, None, None
 
 
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_DATE_NAME = re.compile(r"date|time|publish|issued|created|modified", re.I)
+_TIME_TAG = re.compile(r"""<time\b[^>]*?\bdatetime\s*=\s*["']?([^"'>\s]+)""", re.I)
+_JSONLD_DATE = re.compile(r'"(?:datePublished|dateCreated|dateModified|uploadDate)"\s*:\s*"([^"]{1,60})"')
+_YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_DMY = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
+
+
+def _numeric_date(raw: str) -> tuple[bool, str | None]:
+    """``(looks numeric, YYYY-MM-DD or None when no such day)`` of a date written with numbers."""
+    raw = raw.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    m = _YMD.match(raw)
+    ymd = (m.group(1), m.group(2), m.group(3)) if m else None
+    if ymd is None:
+        m = _DMY.match(raw)
+        ymd = (m.group(4), m.group(3), m.group(1)) if m else None
+    if ymd is None:
+        return False, None
+    try:
+        return True, _dt.date(*map(int, ymd)).isoformat()
+    except ValueError:
+        return True, None
+
+
+def page_dates(html: str) -> list[str]:
+    """The raw date values an HTML page declares: ``content`` of ``<meta>`` tags whose name/property/itemprop
+    speaks of a date or time, ``<time datetime>``, and JSON-LD ``datePublished``/``dateCreated``/``dateModified``.
+    Input: the page (str). Output: list of str (in page order, at most 50)."""
+    out: list[str] = []
+    for tag in _META_TAG.findall(html[:500_000]):
+        attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(tag)}
+        name = " ".join(attrs.get(k, "") for k in ("name", "property", "itemprop", "http-equiv"))
+        if attrs.get("content") and _DATE_NAME.search(name):
+            out.append(attrs["content"])
+    out += _TIME_TAG.findall(html[:500_000]) + _JSONLD_DATE.findall(html[:500_000])
+    return out[:50]
+
+
+def check_page_date(html: str, date: str | None) -> tuple[str | None, str | None]:
+    """Keep the date the HTML extractor found only when the page does not contradict it.
+
+    Input: the page and the extracted ``YYYY-MM-DD`` date (or None). Output: ``(date or None, warning or None)``.
+    The extractor (htmldate) turns an impossible date such as ``2025-02-30`` or ``2025-99-99`` into a made-up
+    one (``2025-02-01``, ``2025-01-01``); so when the page declares a numeric date that is not a real day and
+    none of its real numeric dates is the extracted one, the date is dropped with a warning.
+    """
+    if not date:
+        return date, None
+    seen = [(raw, *_numeric_date(raw)) for raw in page_dates(html)]
+    invalid = [raw for raw, numeric, iso in seen if numeric and iso is None]
+    if invalid and date not in {iso for _, _, iso in seen if iso}:
+        return None, (f"the page's date metadata {invalid[0][:40]!r} is not a valid date; "
+                      "no publication date taken from the page")
+    return date, None
+
+
 def read_bytes(data: bytes, name: str = "<input>") -> Article:
     """Decode and, for HTML, extract an article from raw bytes. Raises ReadError."""
     if len(data) > MAX_BYTES:
@@ -160,6 +263,9 @@ def read_bytes(data: bytes, name: str = "<input>") -> Article:
     text, enc, warns = decode(data)
     if _HTML.match(text[:2000]) or (name.lower().endswith((".html", ".htm", ".xml")) and "<" in text):
         body, title, date = extract_html(text)
+        date, why = check_page_date(text, date)
+        if why:
+            warns = list(warns) + [why]
         reason = _trafilatura()[1]
         if reason:
             warns = list(warns) + [f"HTML article extraction unavailable ({reason}); tags were stripped instead, "

@@ -14,8 +14,9 @@ Guarantees of :func:`ingest`:
   stored for a *different* text becomes ``id~<12 hex digits of the text's SHA-256>`` (with a warning), so two
   feeds that number their items alike lose nothing.
 - **Every input accounted for**: each unit ends as exactly one ``documents`` row: ``ok``; ``failed`` with a
-  ``reason`` (unreadable, malformed JSON line, no text, pipeline crash); or ``skipped`` (its id was already
-  ingested from another unit with the same text: ``reason`` names the id). A unit whose key is stored but whose
+  ``reason`` (unreadable, malformed or oversized JSON line, no text or an empty one, pipeline crash); or
+  ``skipped`` (its id was already ingested from another unit with the same non-empty text: ``reason`` names the
+  id). A unit whose key is stored but whose
   text has changed since (a feed file rewritten under the same name) is a new unit ``key@<12 hex digits>``.
 - **Atomic and resumable**: rows are written in transactions that each hold whole documents (a document's
   child rows and its ``documents`` row commit together), so a kill (even SIGKILL) loses at most the
@@ -111,7 +112,8 @@ def connect(db: str | os.PathLike, read_only: bool = False):
     """Open (and, when writable, create or migrate) a khabar store. Returns a ``duckdb`` connection.
 
     Raises :class:`StoreError` with a one-line reason (file locked by a running ingest, missing file in
-    read-only mode, not a DuckDB file).
+    read-only mode, not a DuckDB file, a store written by a newer khabar: its ``schema_version`` is above
+    :data:`SCHEMA_VERSION`; such a store is neither read nor written).
     """
     import duckdb
 
@@ -145,6 +147,10 @@ def connect(db: str | os.PathLike, read_only: bool = False):
     except duckdb.Error as exc:
         con.close()
         raise StoreError(f"cannot read {db}: {str(exc).splitlines()[0]}") from None
+    if version is not None and not _readable_version(version[0]):
+        con.close()
+        raise StoreError(f"{db} was written by a newer khabar (store schema version {str(version[0])[:20]!r}; this "
+                         f"khabar reads version {SCHEMA_VERSION} and older): upgrade khabar or use another --db")
     if names and version is None:
         con.close()
         shown = ", ".join(sorted(names)[:5]) + (" …" if len(names) > 5 else "")
@@ -156,6 +162,14 @@ def connect(db: str | os.PathLike, read_only: bool = False):
         con.close()
         raise StoreError(f"{db} is not a khabar store (no documents table)")
     return con
+
+
+def _readable_version(v: Any) -> bool:
+    """True when a store of schema version ``v`` (the ``meta`` value, a str) can be read and written by this code."""
+    try:
+        return int(str(v).strip()) <= int(SCHEMA_VERSION)
+    except ValueError:
+        return False
 
 
 def init_schema(con) -> None:
@@ -361,16 +375,28 @@ class _Writer:
                 try:
                     self._write([drow], [ch])
                 except Exception as exc:  # noqa: BLE001
-                    bad = list(drow)
+                    bad = [_scrub(x) for x in drow]
                     cols = [c for c, _ in TABLES["documents"]]
                     bad[cols.index("status")] = "failed"
-                    bad[cols.index("reason")] = f"store error: {type(exc).__name__}: {str(exc)[:200]}"
+                    bad[cols.index("reason")] = _scrub(f"store error: {type(exc).__name__}: {str(exc)[:200]}")
                     self._write([tuple(bad)], [{}])
                     self.store_failures += 1
         self.committed += len(docs)
         self.last = time.monotonic()
         if self.on_commit:
             self.on_commit(self.committed)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(x: Any) -> Any:
+    """A value DuckDB can store: lone surrogates in a str (or in a list of str) become U+FFFD."""
+    if isinstance(x, str):
+        return _SURROGATE.sub("\ufffd", x)
+    if isinstance(x, list):
+        return [_scrub(v) for v in x]
+    return x
 
 
 def _now() -> _dt.datetime:
@@ -438,9 +464,12 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
             con.execute("DELETE FROM documents WHERE status = 'failed'")
         # input key -> SHA-256 of the text stored for it (None when it could not be read)
         done = dict(con.execute("SELECT input, text_sha256 FROM documents").fetchall())
-        # document id -> SHA-256 of its text, for ids analysed (or failed) before
+        # document id -> SHA-256 of its text, for ids analysed (or failed in the pipeline) before; units that
+        # could not be read or had an empty text do not claim their id (as within one run), so a resumed run
+        # ends like an uninterrupted one
         known = dict(con.execute("SELECT id, text_sha256 FROM documents "
-                                 "WHERE status IN ('ok', 'failed') AND id IS NOT NULL").fetchall())
+                                 "WHERE status IN ('ok', 'failed') AND id IS NOT NULL AND text_sha256 IS NOT NULL "
+                                 "AND coalesce(reason, '') <> 'empty text'").fetchall())
         writer = _Writer(con, batch_size, commit_seconds, on_commit)
         pending_meta: dict[str, Any] = {}   # key -> (Record, doc id) of units in flight
         texts: dict[str, str] = {}          # key -> text of units in flight
@@ -543,6 +572,12 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                     continue
                 text = rec.text or ""
                 doc_id = rec.id or sha
+                if not text.strip():  # before the duplicate check: two empty pages are two failures
+                    res.failed += 1
+                    res.failures["empty text"] = res.failures.get("empty text", 0) + 1
+                    writer.add(_doc_row(rec, doc_id, "failed", "empty text", text, None, store_text), None)
+                    advance()
+                    continue
                 if doc_id in known and known[doc_id] not in (None, sha):
                     # an id reused for a different text (two feeds numbering from 1, an updated article)
                     rec.warnings.append(f"id {doc_id} was already used for a different text; "
@@ -555,12 +590,6 @@ def ingest(inputs: Iterable[str | os.PathLike], db: str | os.PathLike, workers: 
                     advance()
                     continue
                 known[doc_id] = sha
-                if not text.strip():
-                    res.failed += 1
-                    res.failures["empty text"] = res.failures.get("empty text", 0) + 1
-                    writer.add(_doc_row(rec, doc_id, "failed", "empty text", text, None, store_text), None)
-                    advance()
-                    continue
                 if rec.pub_date is None and default_date is not None:
                     rec.pub_date = default_date
                     rec.warnings.append(f"no publication date in the input; used --date {default_date}")
@@ -604,7 +633,7 @@ def add_documents(db: str | os.PathLike, docs: Iterable[Any], meta: Iterable[dic
     ``api:<id>`` (id = ``doc_id`` or the text's SHA-256), so adding the same documents again changes nothing;
     a different input with an id already stored becomes a ``skipped`` row. Output: :class:`IngestResult`.
     """
-    from khabar.io.corpus import Record
+    from khabar.io.corpus import Record, repair
 
     import itertools
 
@@ -621,8 +650,8 @@ def add_documents(db: str | os.PathLike, docs: Iterable[Any], meta: Iterable[dic
             text = doc.text if hasattr(doc, "text") else d.get("text") or ""
             doc_id = d.get("doc_id") or hashlib.sha256(text.encode("utf-8")).hexdigest()
             m = m or {}
-            rec = Record(key=f"api:{doc_id}", path="api", line=None, format="document", title=m.get("title"),
-                         url=m.get("url"), source=m.get("source"), pub_date=d.get("pub_date"))
+            rec = repair(Record(key=f"api:{doc_id}", path="api", line=None, format="document", title=m.get("title"),
+                                url=m.get("url"), source=m.get("source"), pub_date=d.get("pub_date")))
             res.read += 1
             if rec.key in done:
                 res.already += 1
@@ -677,11 +706,14 @@ def _alpha3(country: str) -> str:
     return country.strip().upper()
 
 
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
 def _day(option: str, value: str | None) -> str | None:
     if not value:
         return None
     try:
-        return _dt.date.fromisoformat(value.strip()).isoformat()
+        return _dt.date.fromisoformat(value.strip().translate(_DIGITS)).isoformat()
     except ValueError as exc:
         raise ValueError(f"{option}: {value!r} is not a YYYY-MM-DD date ({exc})") from None
 
@@ -703,11 +735,12 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
     """Aggregated events (``events_agg``) matching the filters, ordered by day then id.
 
     ``type``: PLOVER type (case-insensitive); ``actor``: case-insensitive substring of either actor's English
-    name, CAMEO code or KB id, or an Arabic name, resolved through the knowledge base (exact alias, then
+    name, CAMEO code or KB id (``%`` and ``_`` are literal characters, not wildcards), or an Arabic name, resolved through the knowledge base (exact alias, then
     variant-tolerant match) to KB ids; ``country``: ISO alpha-3 of either actor or of the location; ``since``/``until``:
-    inclusive ``YYYY-MM-DD`` bounds on the event day. Output: list of dicts (columns of ``events_agg``).
+    inclusive ``YYYY-MM-DD`` bounds on the event day (Arabic-Indic digits accepted); ``limit``: at most that many
+    rows (1 … 2**63-1; None or 0: all). Output: list of dicts (columns of ``events_agg``).
     Raises :class:`StoreError` (database) or ValueError (unknown type, a country that is not 3 letters, a bad
-    date, ``since`` after ``until``). Rows are ordered newest day first (undated last).
+    date, ``since`` after ``until``, a ``limit`` out of range). Rows are ordered newest day first (undated last).
     """
     filters: list[tuple[str, list[Any]]] = []
     if type:
@@ -725,7 +758,8 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
     elif actor:
         cols = ["source_english", "source_actor_code", "source_kb_id", "target_english", "target_actor_code",
                 "target_kb_id"]
-        filters.append(("(" + " OR ".join(f"{c} ILIKE ?" for c in cols) + ")", [f"%{actor}%"] * len(cols)))
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", actor) + "%"  # % and _ are literal characters here
+        filters.append(("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in cols) + ")", [pattern] * len(cols)))
     if country:
         filters.append(("upper(?) IN (source_country, target_country, location_country)", [_alpha3(country)]))
     lo, hi = _day("--since", since), _day("--until", until)
@@ -736,9 +770,7 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
     if hi:
         filters.append(("day <= ?::DATE", [hi]))
     where, params = _where(filters)
-    sql = f"SELECT * FROM events_agg{where} ORDER BY day DESC NULLS LAST, event_key"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
+    sql = f"SELECT * FROM events_agg{where} ORDER BY day DESC NULLS LAST, event_key" + _limit(limit)
     return _fetch(db, sql, params)
 
 
@@ -755,10 +787,20 @@ def query_entities(db: str | os.PathLike, type: str | None = None, country: str 
     if country:
         filters.append(("upper(country) = upper(?)", [_alpha3(country)]))
     where, params = _where(filters)
-    sql = f"SELECT * FROM entities{where} ORDER BY n_docs DESC, n_mentions DESC, entity_key"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
+    sql = f"SELECT * FROM entities{where} ORDER BY n_docs DESC, n_mentions DESC, entity_key" + _limit(limit)
     return _fetch(db, sql, params)
+
+
+MAX_LIMIT = 2**63 - 1  # DuckDB's LIMIT is a BIGINT
+
+
+def _limit(limit: Any) -> str:
+    """`` LIMIT n`` for a row limit (empty for None/0); ValueError for a negative, non-integer or huge one."""
+    if limit is None or limit == 0:
+        return ""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"--limit: {str(limit)[:40]} is not a row count from 1 to {MAX_LIMIT}")
+    return f" LIMIT {limit}"
 
 
 def _fetch(db, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -810,12 +852,16 @@ def _stamp(t: Any) -> str:
     return t.strftime("%Y%m%d%H%M%S") if t else ""
 
 
+#: characters that end a field or a row for some TSV/CSV reader (csv splits on \r, str.splitlines on the rest)
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _s(x: Any) -> str:
     if x is None:
         return ""
     if isinstance(x, float):
         return f"{x:.4f}".rstrip("0").rstrip(".")
-    return str(x).replace("\t", " ").replace("\n", " ")
+    return _BREAKS.sub(" ", str(x))
 
 
 def _geo_type(kb_id: str | None, country: str | None, lat: Any) -> int:
