@@ -505,3 +505,11 @@ def test_quoted_latin_acronym_after_an_arabic_head_links():
     t = 'وقالت منظمة "OPCW" إن التحقيق مستمر.'
     doc = run(t, date="2018-04-10", ents=[('منظمة "OPCW"', "ORG")])
     assert find(doc, 'منظمة "OPCW"').kb_id == "org:organisation-for-the-prohibition-of-chemical-weapons"
+
+
+def test_a_name_never_ends_in_a_lone_conjunction():
+    t = "أرسلت الجهود الأخيرة Kyiv و Key Allies إلى الطاولة، وزار الوفد غزة في الصباح."
+    doc = run(t, date="2025-02-18", ents=[("غزة في", "GPE")])
+    assert find(doc, "Kyiv").kb_id == "city:UKR:kyiv"
+    assert find(doc, "غزة").end == t.index("غزة") + 3
+    assert not any(e.text.endswith((" و", " في")) for e in doc.entities)

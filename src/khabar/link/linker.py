@@ -683,9 +683,11 @@ def _link(doc: Document) -> None:
         from khabar.text.segment import segment
         segment(doc)
     kb = get_kb()
+    _trim_dangling_words(doc)
     _join_underscored(doc, kb)
     doc.entities.extend(_gazetteer(doc, kb))
     doc.entities.extend(_latin_mentions(doc, kb))
+    _trim_dangling_words(doc)  # (also the gazetteer's spans: an alias lookup ignores a lone و)
     doc.entities = [e for e in doc.entities if e.start >= 0]
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     dc = _doc_countries(doc, kb)
@@ -1118,6 +1120,22 @@ def _latin_mentions(doc: Document, kb: KB) -> list[Entity]:
             else:
                 i += 1
     return out
+
+
+_DANGLING = re.compile(r"\s+(?:و|ف|في|من|على|إلى|الى|عن|مع|،|,)$")
+
+
+def _trim_dangling_words(doc: Document) -> None:
+    """An NER span that ends in a lone conjunction or preposition ("Kyiv و", "غزة في") loses it (in place):
+    those words never end a name. Spans left empty are dropped."""
+    for e in doc.entities:
+        while True:
+            m = _DANGLING.search(e.text)
+            if not m:
+                break
+            e.text = e.text[:m.start()]
+            e.end = e.start + len(e.text)
+    doc.entities = [e for e in doc.entities if e.text.strip()]
 
 
 _UNDERSCORED = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+(?:_[\u0621-\u064a\u0671-\u06d3]+)+")
