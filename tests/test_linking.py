@@ -513,3 +513,12 @@ def test_a_name_never_ends_in_a_lone_conjunction():
     assert find(doc, "Kyiv").kb_id == "city:UKR:kyiv"
     assert find(doc, "غزة").end == t.index("غزة") + 3
     assert not any(e.text.endswith((" و", " في")) for e in doc.entities)
+
+
+def test_names_that_are_common_words_need_a_context_word():
+    doc = run("ونشر ناشطون صور الضحايا على مواقع التواصل.", ents=[("صور", "GPE")])
+    assert not any(e.text == "صور" for e in doc.entities)
+    doc = run("وقصفت الطائرات مدينة صور في جنوب لبنان.", ents=[("صور", "GPE")])
+    assert find(doc, "صور").english == "Tyre"
+    doc = run("لليوم السابع على التوالي تستمر الاحتجاجات.", ents=[("لليوم السابع", "ORG")])
+    assert not any(e.kb_id for e in doc.entities)

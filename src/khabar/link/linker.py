@@ -760,6 +760,7 @@ def _link(doc: Document) -> None:
         rest = doc.text[toks[1].start:toks[-1].end]
         if any(c.id == ent.kb_id for c in kb.lookup(rest)):
             ent.start, ent.text = toks[1].start, rest
+    _drop_common_word_names(doc)
     # short forms of organisations named in full before (المفوضية ← المفوضية الأوروبية), then institutions completed
     # by the document's country (مجلس الشيوخ in a US story → مجلس الشيوخ الأمريكي)
     _org_short_forms(doc)
@@ -785,6 +786,54 @@ def _link(doc: Document) -> None:
     doc.entities.sort(key=lambda e: (e.start, -e.end))
     _drop_nested_in_roles(doc)
     _clusters(doc)
+
+
+@functools.lru_cache(maxsize=1)
+def _ambiguous_names() -> dict[str, frozenset[str]]:
+    """Name → context words (``data/kb/ambiguous_names.tsv``): names that are also common words."""
+    out: dict[str, frozenset[str]] = {}
+    p = KB_DIR / "ambiguous_names.tsv"
+    if p.is_file():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                cols = line.split("\t")
+                out[alias_key(cols[0])] = frozenset(normalize(w) for w in cols[1].split("|") if w)
+    return out
+
+
+def _drop_common_word_names(doc: Document) -> None:
+    """Mentions whose text is a name that is also a common word (صور "pictures" / Tyre, اليوم السابع "the seventh
+    day" / the newspaper) are kept only with a context word right before them (في صور، صحيفة اليوم السابع);
+    otherwise they are removed from ``doc.entities`` (in place). The list is ``data/kb/ambiguous_names.tsv``."""
+    names = _ambiguous_names()
+    if not names:
+        return
+    toks = doc.tokens
+    starts = [t.start for t in toks]
+    keep = []
+    for e in doc.entities:
+        key = None
+        words = tokens(e.text)
+        if words and e.link != "role":
+            for f in strip_clitics(words[0]):
+                k = " ".join([f] + words[1:])
+                if k in names:
+                    key = k
+                    break
+                if f.startswith("لل") and "ال" + f[2:] + "".join(" " + w for w in words[1:]) in names:
+                    key = "ال" + f[2:] + "".join(" " + w for w in words[1:])
+                    break
+        if key is None:
+            keep.append(e)
+            continue
+        i = bisect.bisect_left(starts, e.start)
+        prev = toks[i - 1].norm if 0 < i <= len(toks) else ""
+        ctx = names[key]
+        own = normalize(e.text.split()[0]) if e.text.split() else ""
+        if prev in ctx or any(c in ctx for c in strip_clitics(prev)) or (own[:1] in "بل" and len(own) > 3 and "في" in ctx
+                                                                      and not own.startswith("لل")):
+            keep.append(e)
+    doc.entities = keep
 
 
 def _copy_link(ent: Entity, src: Entity, how: str) -> None:
