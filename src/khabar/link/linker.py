@@ -829,10 +829,8 @@ def _drop_common_word_names(doc: Document) -> None:
         i = bisect.bisect_left(starts, e.start)
         prev = toks[i - 1].norm if 0 < i <= len(toks) else ""
         ctx = names[key]
-        own = normalize(e.text.split()[0]) if e.text.split() else ""
-        if prev in ctx or any(c in ctx for c in strip_clitics(prev)) or (own[:1] in "بل" and len(own) > 3 and "في" in ctx
-                                                                      and not own.startswith("لل")):
-            keep.append(e)
+        if prev in ctx or any(c in ctx for c in strip_clitics(prev)):
+            keep.append(e)  # (a clitic on the name itself, بصور / لصور, is as ambiguous as the bare word)
     doc.entities = keep
 
 
