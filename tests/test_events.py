@@ -678,3 +678,14 @@ def test_publishing_is_not_deploying_and_a_retold_attack_is_one_event():
     d = _doc(text, [], [("يوم الأربعاء", "2024-05-08")])
     code_events(d)
     assert len(_types(d)["ASSAULT"]) == 1
+
+
+def test_the_source_of_a_report_is_not_the_attacker():
+    text = "وقال المتحدث باسم الشرطة سامي نور إن انتحاريين فجرا نفسيهما داخل مقر البلدية."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y")])
+    code_events(d)
+    assert all(a.kb_id != "per:y" for e in _types(d)["ASSAULT"] for a in e.sources)
+    # without a reported clause the same person is the subject
+    d = _doc("وهاجم الوزير سامي نور مقر البلدية.", [("سامي نور", "PER", "JOR", "JORGOV", "per:y")])
+    code_events(d)
+    assert any(a.kb_id == "per:y" for e in d.events for a in e.sources)

@@ -31,6 +31,7 @@ Cost is linear in the text length (dictionary lookups per token; windows of boun
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 
 import logging
@@ -888,14 +889,17 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
 def _not_sources(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list[_Mention]) -> list[_Mention]:
     """Mentions the rules of :func:`_assign_roles` never make the source of ``t``, so neither may the selector:
     the victims governed by another trigger's victim noun (إصابة/مقتل + [number] + X) of an ASSAULT/COERCE
-    trigger that is not itself a victim noun, and everyone before a trigger right after an occurrence noun
-    ("نفى X حدوث مواجهات": the denier is not the agent)."""
+    trigger that is not itself a victim noun, everyone before a trigger right after an occurrence noun
+    ("نفى X حدوث مواجهات": the denier is not the agent), and the subject of a speech verb whose reported clause
+    holds the trigger (:func:`_reporting`)."""
     out: list[_Mention] = []
     if t.entry.type in ("ASSAULT", "COERCE") and "victim" not in t.entry.flags:
         out = [m for m in mentions
                if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and m.a - u.b <= 2 for u in trigs)]
     if t.a > 0 and resources().match("occurrence", toks, t.a - 1):
         out += [m for m in mentions if m.b <= t.a and all(m is not o for o in out)]
+    # the source of a report ("أفادت مصادر ليبية بأن هجوما …") is not the event's agent
+    out += [m for m in mentions if m.b <= t.a and _reporting(toks, m, t) and all(m is not o for o in out)]
     return out
 
 
@@ -1093,7 +1097,7 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     if not sources and not (noun and t.definite) and "victim" not in e.flags:
         # a speaker (قال X) is the subject of the reported verb only when the complementiser carries a pronoun
         # referring back to him: "قال ماكرون إنه تحدث" (he said he spoke)
-        cands = [m for m in before if m.marker in (None, "agent") or (
+        cands = [m for m in before if (m.marker in (None, "agent") and not _reporting(toks, m, t)) or (
             m.marker == "speaker" and any(x.norm in _SELF_COMP for x in toks[m.b:t.a]))]
         # "نفى X وقوع اشتباكات" (X denied that clashes took place): an occurrence noun right before the trigger
         # makes it the subject of that noun, so no one before it is the event's agent
@@ -1167,6 +1171,32 @@ def _b_clitic_city(m: _Mention) -> bool:
         return alias_key(text) not in keys_ and alias_key(text[1:]) in keys_
     except Exception:  # noqa: BLE001
         return False
+
+
+_BARE_COMP = frozenset({"ان", "بان"})
+
+
+def _reporting(toks: list[Token], m: _Mention, t: _Trig) -> bool:
+    """True when mention ``m`` is the subject of a speech verb whose reported clause (after a bare إن / أن / بأن)
+    holds trigger ``t``: "أفادت مصادر ليبية بأن هجوما …", "قال المتحدث X إن انتحاريين فجرا …" — the source of the
+    report, not an actor of the event. A complementiser with a pronoun (إنه) keeps the speaker as the subject."""
+    comp = next((k for k in range(m.b, t.a) if toks[k].norm in _BARE_COMP), None)
+    if comp is None or any(toks[k].norm in _SELF_COMP for k in range(m.b, t.a)):
+        return False
+    cues = _speech_cues()
+    return any(any(c in cues for c in strip_clitics(toks[j].norm)[:3]) for j in range(max(0, m.a - 4), comp))
+
+
+@functools.lru_cache(maxsize=1)
+def _speech_cues() -> frozenset[str]:
+    """Normalised speech-verb forms (say / deny / opine verbs and participles) of the quote lexicon
+    (``lexicons/quotes_cues.tsv``)."""
+    try:
+        from khabar.quotes.lexicon import load
+        return frozenset(k for k, v in load().cues.items()
+                         if v.kind in ("verb", "participle") and v.flag in ("say", "opine", "deny", "relay"))
+    except Exception:  # noqa: BLE001 - without the quote lexicon no mention is excluded
+        return frozenset()
 
 
 def _undergoes(toks: list[Token], t: _Trig, res: Resources) -> bool:
