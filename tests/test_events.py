@@ -689,3 +689,12 @@ def test_the_source_of_a_report_is_not_the_attacker():
     d = _doc("وهاجم الوزير سامي نور مقر البلدية.", [("سامي نور", "PER", "JOR", "JORGOV", "per:y")])
     code_events(d)
     assert any(a.kb_id == "per:y" for e in d.events for a in e.sources)
+
+
+def test_killed_by_the_fire_of_names_the_attacker():
+    text = "قالت مصادر طبية إن فلسطينيا قتل برصاص القوات الأردنية."
+    d = _doc(text)
+    code_events(d)
+    ev = _types(d)["ASSAULT"][0]
+    assert ev.source is not None and ev.source.country == "JOR"
+    assert all(a.country != "JOR" for a in ev.targets)

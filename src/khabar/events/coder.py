@@ -320,6 +320,8 @@ def _marker_before(doc: Document, toks: list[Token], a: int, ent_start: int, res
             return "agent", conj
         if prev in ("ايدي", "يد") and p2 in ("علي", "على"):
             return "agent", conj
+        if res.match("agent_by", toks, a - 1):
+            return "agent", conj  # برصاص القوات X: by the forces' bullets
         for c in strip_clitics(prev)[:2]:
             r = res.roles.get(c)
             if r == "source_or_target" and prev == "من" and a > 1 and _quantity(toks[a - 2].norm):
@@ -975,11 +977,13 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     hi = _bounded(toks, t.b - 1, 1, _AFTER_WIN, stop_comma=True)
     # do not take actors across another trigger's clause after us, nor from the topic of a plan/attempt
     # ("يرفضان أي محاولة لتهجير الفلسطينيين": the Palestinians are not the target of the rejection)
+    res = resources()
     for u in trigs:
-        if u.a >= t.b and u is not t and u.a <= hi and (u.entry.pos == "v" or u.topic) and u.requested_by is None:
+        if u.a >= t.b and u is not t and u.a <= hi and (u.entry.pos == "v" or u.topic) and u.requested_by is None \
+                and not (e.type == "ASSAULT" and res.match("agent_by", toks, u.a)):
+            # (قتل فلسطيني برصاص القوات: the by-fire phrase belongs to the verb's clause)
             hi = u.a - 1
             break
-    res = resources()
     for j in range(t.b, hi + 1):
         # "يرفضان أي محاولة لتهجير X": X is inside the object of the rejection (a plan/attempt to …), not its target
         if res.match("topic_frame", toks, j) and any(
@@ -1010,7 +1014,12 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     before = [m for m in before if not placed(m) and not named(m)]
     after = [m for m in after if not placed(m) and not named(m)]
     agent_gen = None
-    if (e.pos == "n" or t.definite) and e.type == "ASSAULT" and t.b - t.a == 1 and res.match("agent_genitive", toks, t.a):
+    if e.type == "ASSAULT" and t.b - t.a == 1 and res.match("agent_by", toks, t.a):
+        # the trigger is itself "by the fire of" (قتل فلسطيني برصاص القوات): its genitive is the shooter
+        agent_gen = next((m for m in after if m.a == t.b and not m.adjective), None)
+        if agent_gen is not None:
+            after = [m for m in after if m is not agent_gen]
+    elif (e.pos == "n" or t.definite) and e.type == "ASSAULT" and t.b - t.a == 1 and res.match("agent_genitive", toks, t.a):
         # "غارة لتحالف دعم الشرعية": the ل-complement right after a raid noun is the attacker
         agent_gen = next((m for m in after if m.a == t.b and m.label in ("ORG", "GPE") and not m.adjective
                           and toks[m.a].norm[:1] == "ل" and len(toks[m.a].norm) > 3), None)
@@ -1125,6 +1134,11 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             else:
                 sources.extend(grp)
         # targets marked before a noun trigger are rare; ignore
+    if not noun and e.type == "ASSAULT" and any(m.marker == "agent" for m in sources) and not targets:
+        # passive with a by-fire agent (قتل فلسطيني برصاص القوات): the unmarked mention before the verb is the victim
+        vic = [m for m in before if m.marker is None and m not in sources]
+        if vic:
+            targets.append(vic[-1])
     if noun and e.type in ("ASSAULT", "COERCE") and _undergoes(toks, t, res):
         # "تعرضت القوات لهجوم" / "القوات تعرضت لهجوم": the subject of "undergo" is the target; only an agent
         # phrase (من قبل) is the source
@@ -1148,6 +1162,10 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         if e.mode == "visit":
             targets = targets + cities
     if agent_gen is not None:
+        if res.match("agent_by", toks, t.a):
+            # …and whoever was named before it is the one shot, not a second attacker
+            targets = targets + [m for m in sources if m not in targets]
+            sources = []
         sources = [agent_gen] + [m for m in sources if m is not agent_gen]
     t.sources = sources
     t.targets = [m for m in targets if m not in sources]
