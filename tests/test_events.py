@@ -698,3 +698,11 @@ def test_killed_by_the_fire_of_names_the_attacker():
     ev = _types(d)["ASSAULT"][0]
     assert ev.source is not None and ev.source.country == "JOR"
     assert all(a.country != "JOR" for a in ev.targets)
+
+
+def test_partner_marker_reaches_a_person_after_a_title():
+    text = "أجرى الوزير سامي نور الأربعاء محادثة هاتفية مع العاهل الأردني رامي فهد."
+    d = _doc(text, [("سامي نور", "PER", "EGY", "EGYGOV", "per:y"), ("رامي فهد", "PER", "JOR", "JORGOV", "per:z")])
+    code_events(d)
+    ev = _types(d)["CONSULT"][0]
+    assert (ev.source.kb_id, ev.target.kb_id) == ("per:y", "per:z")

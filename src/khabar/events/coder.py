@@ -330,8 +330,11 @@ def _marker_before(doc: Document, toks: list[Token], a: int, ent_start: int, res
                 if c != prev and prev.startswith("و"):
                     conj = True
                 return ("speaker" if r == "speech" else r), conj
-        # construct head between the preposition and the name: مع مسؤولي X, ضد قوات X
-        if a > 1 and any(c in res.agents or c[:-1] in res.agents for c in strip_clitics(prev)[:3]):
+        # construct head between the preposition and the name: مع مسؤولي X, ضد قوات X; also a title (مع العاهل
+        # الأردني X: the KB's role words)
+        kb = _kb()
+        if a > 1 and (any(c in res.agents or c[:-1] in res.agents for c in strip_clitics(prev)[:3])
+                      or (kb is not None and kb.is_role_word(toks[a - 1].text))):
             for c in strip_clitics(p2)[:2]:
                 r = res.roles.get(c)
                 if r and r != "location":
