@@ -706,3 +706,13 @@ def test_partner_marker_reaches_a_person_after_a_title():
     code_events(d)
     ev = _types(d)["CONSULT"][0]
     assert (ev.source.kb_id, ev.target.kb_id) == ("per:y", "per:z")
+
+
+def test_exports_and_issued_are_not_seizures():
+    for text in ("وارتفعت صادرات النفط إلى الصين.", "وجاء في بيان صادر عن الوزارة أن الاجتماع انتهى."):
+        d = _doc(text)
+        code_events(d)
+        assert "COERCE" not in _types(d), text
+    d = _doc("وصادرت الشرطة أسلحة من المنزل.")
+    code_events(d)
+    assert "COERCE" in _types(d)
