@@ -156,3 +156,15 @@ def test_numpy_decoder_matches_crfsuite():
     for s in sents:
         feats, vecs = sent_feature_parts(s, res)
         assert fast.tag(feats, vecs, res.vec_scale) == ref.tag(sent_features(s, res))
+
+
+def test_cli_ner_option_switches_the_mode(monkeypatch):
+    from khabar import cli
+    from khabar.ner import tagger
+
+    monkeypatch.delenv("KHABAR_NER", raising=False)
+    assert not tagger.accurate_mode()
+    cli._ner_mode(cli.NerMode.accurate)
+    assert tagger.accurate_mode()
+    cli._ner_mode(cli.NerMode.default)
+    assert not tagger.accurate_mode()
