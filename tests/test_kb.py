@@ -165,3 +165,14 @@ def test_public_cities_do_not_take_other_places_or_persons_names():
     assert "Rubio" not in [e.english for e in kb.lookup("روبيو")]          # a Venezuelan town, not Marco Rubio
     assert all(e.country != "COL" for e in kb.lookup("القوقاز"))
     assert any(e.country == "UKR" and e.type in ("GPE", "LOC") for e in kb.lookup("دونيتسك"))  # same-country city kept
+
+
+def test_ministries_are_generated_for_every_state_but_curated_ones_win():
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    alg = kb.lookup("وزارة الخارجية الجزائرية")
+    assert [(e.id, e.english, e.actor_code) for e in alg][:1] == [
+        ("org:ministry:foreign-affairs:DZA", "Ministry of Foreign Affairs (Algeria)", "DZAGOV")]
+    assert kb.lookup("وزارة خارجية الجزائر")[0].id == "org:ministry:foreign-affairs:DZA"
+    assert kb.lookup("وزارة الدفاع الروسية")[0].id == "org:russian-defence-ministry"

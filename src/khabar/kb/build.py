@@ -397,6 +397,39 @@ def upetrarch_actors(shared: Path, table: dict[str, str], persons: set[str],
 
 # ------------------------------------------------------------------------------------------------------- build
 
+def ministries(country_ents: list[dict], known: set[str]) -> list[dict]:
+    """Ministry entities for each independent country and each portfolio of ``kb/ministry_fields.tsv``.
+
+    Aliases: "وزارة <portfolio> <demonym, feminine>" (وزارة الخارجية الجزائرية) for every masculine demonym form
+    of ``lexicons/demonyms*.tsv`` (+ة), and "وزارة <portfolio without ال> <country name>" (وزارة خارجية الجزائر).
+    An alias already held by a curated entity (``known``, normalised keys) is left to it; a ministry left with no
+    alias is not generated. Output: entity dicts (id ``org:ministry:<portfolio>:<ISO3>``, English "Ministry of <Portfolio>
+    (<Country>)", actor code ISO3 + the portfolio's agent)."""
+    from khabar.kb.store import alias_key
+
+    fields = [r for r in _rows(KB_DIR / "ministry_fields.tsv") if len(r) >= 3]
+    dems: dict[str, list[str]] = defaultdict(list)
+    for form, iso in demonym_rows():
+        if " " not in form and form.endswith("ي"):
+            dems[iso].append(form[2:] if form.startswith("ال") else form)
+    out = []
+    for c in country_ents:
+        iso = c["country"]
+        if c.get("prior", 0) < 7.0 or not iso:  # independent states only
+            continue
+        names = [a for a in c["aliases"] if a and " " not in a.strip()][:3]
+        for ar, en, agent in fields:
+            aliases = [f"وزارة {ar} ال{d}ة" for d in dems.get(iso, [])]
+            bare = ar[2:] if ar.startswith("ال") else ar
+            aliases += [f"وزارة {bare} {n}" for n in names]
+            aliases = [a for a in aliases if alias_key(a) not in known]
+            if not aliases:
+                continue
+            out.append(_ent(f"org:ministry:{slug(en)}:{iso}", "ORG", f"Ministry of {en} ({c['english']})", iso,
+                            iso + agent, aliases, (), subtype="government_body", prior=3.0, source="generated"))
+    return out
+
+
 def _merge(ents: list[dict]) -> list[dict]:
     """Merge entities sharing an id (aliases united; the first one's fields win)."""
     by_id: dict[str, dict] = {}
@@ -469,6 +502,9 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
         ups = upetrarch_actors(shared, table, persons, leaders, known)
         ents += ups
         counts["upetrarch"] = len(ups)
+        mins = ministries(cs, {alias_key(a) for e in curated for a in e["aliases"]})
+        ents += mins
+        counts["ministries"] = len(mins)
     else:
         ents += _countries_from_aliases()
     ents = _merge(ents)
