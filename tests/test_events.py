@@ -716,3 +716,12 @@ def test_exports_and_issued_are_not_seizures():
     d = _doc("وصادرت الشرطة أسلحة من المنزل.")
     code_events(d)
     assert "COERCE" in _types(d)
+
+
+def test_a_refused_action_is_the_rejections_object_not_an_event():
+    text = "رفض الوزير سامي نور الاعتذار لفرنسا."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("لفرنسا", "GPE", "FRA", "FRA", "country:FRA")])
+    code_events(d)
+    types = _types(d)
+    assert set(types) == {"REJECT"}
+    assert (types["REJECT"][0].source.country, types["REJECT"][0].target.country) == ("JOR", "FRA")

@@ -137,6 +137,7 @@ class _Trig:
     definite: bool = False
     up: bool = False
     requested_by: "_Trig | None" = None
+    rejected_by: "_Trig | None" = None  # رفض الاعتذار: the action refused (not an event itself)
     convener: "_Trig | None" = None
     governed: bool = False
     drop: bool = False
@@ -723,6 +724,15 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                 if u.a - t.b > 3:
                     break
                 u.governed = True
+        elif t.entry.type == "REJECT" and t.entry.pos == "v" and not t.definite:
+            # "رفض ترودو الاعتذار للسعودية": the refused action is the rejection's object, not an event
+            for u in trigs[k + 1:]:
+                if u.a - t.b > 8 or any(x.text in _STRONG_BOUND or x.text in _COMMA for x in toks[t.b:u.a]):
+                    break
+                if u.entry.type != "REJECT" and (u.entry.pos == "n" or u.definite):
+                    u.rejected_by = t
+                    u.drop = True
+                break
     for k, t in enumerate(trigs):
         if not t.drop and _not_an_event(toks, t, res):
             t.drop = True
@@ -856,6 +866,11 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
             modality = "future"
         if modality == "negated" and typ in _REJECT_OF:
             typ, cameo, mode, modality = "REJECT", _REJECT_OF[typ], None, "asserted"
+        if typ == "REJECT" and not t.targets:
+            refused = next((u for u in trigs if u.rejected_by is t), None)
+            if refused is not None:  # the refused action's partner is the rejection's target
+                _assign_roles(toks, refused, trigs, mentions)
+                t.targets = [m for m in refused.targets + refused.sources if m not in t.sources]
         if typ == "REQUEST":
             asked = next((u for u in trigs if u.requested_by is t), None)
             if asked is not None:
@@ -983,6 +998,7 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     res = resources()
     for u in trigs:
         if u.a >= t.b and u is not t and u.a <= hi and (u.entry.pos == "v" or u.topic) and u.requested_by is None \
+                and u.rejected_by is None \
                 and not (e.type == "ASSAULT" and res.match("agent_by", toks, u.a)):
             # (قتل فلسطيني برصاص القوات: the by-fire phrase belongs to the verb's clause)
             hi = u.a - 1
