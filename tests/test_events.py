@@ -725,3 +725,12 @@ def test_a_refused_action_is_the_rejections_object_not_an_event():
     types = _types(d)
     assert set(types) == {"REJECT"}
     assert (types["REJECT"][0].source.country, types["REJECT"][0].target.country) == ("JOR", "FRA")
+
+
+def test_accusation_content_is_not_a_participant_and_blocked_aid_is_not_aid():
+    text = "اتهمت المنظمة الحوثيين بعرقلة وصول المساعدات إلى المدنيين."
+    d = _doc(text, [("الحوثيين", "ORG", "YEM", "YEMREB", "org:houthis")])
+    code_events(d)
+    acc = _types(d)["ACCUSE"][0]
+    assert acc.target is not None and acc.target.kb_id == "org:houthis"
+    assert "AID" not in _types(d)

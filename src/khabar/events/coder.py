@@ -1071,9 +1071,12 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             and unmarked_after[0].a - t.b <= 1 and unmarked_after[0].b < len(toks) \
             and toks[unmarked_after[0].b].norm[:1] == "ب" and len(toks[unmarked_after[0].b].norm) > 3 \
             and not any(m.a == unmarked_after[0].b for m in mentions):
-        # "واتهم واشنطن بزعزعة الاستقرار": the complement followed by a ب-phrase is the object
-        targets.append(unmarked_after[0])
-        unmarked_after = unmarked_after[1:]
+        # "واتهم واشنطن بزعزعة الاستقرار": the complement followed by a ب-phrase is the object; what the ب-phrase
+        # says (بعرقلة وصول المساعدات إلى المدنيين) holds no participant of this event
+        obj = unmarked_after[0]
+        targets = [obj] + [m for m in targets if m.a < obj.b]
+        partners = [m for m in partners if m.a < obj.b]
+        unmarked_after = []
         prev = [u for u in trigs if u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite
                 and u.sources and not u.drop]
         if prev and toks[t.a].norm[:1] == "و" and not sources and not _svo_subject(toks, t, before):
