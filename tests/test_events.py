@@ -734,3 +734,15 @@ def test_accusation_content_is_not_a_participant_and_blocked_aid_is_not_aid():
     acc = _types(d)["ACCUSE"][0]
     assert acc.target is not None and acc.target.kb_id == "org:houthis"
     assert "AID" not in _types(d)
+
+
+def test_an_event_dated_after_publication_is_future():
+    text = "ويزور الوزير سامي نور القاهرة الشهر المقبل."
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("القاهرة", "GPE", "EGY", "EGY", "city:EGY:cairo")],
+             [("الشهر المقبل", "2024-06")], pub_date="2024-05-10")
+    code_events(d)
+    assert [e.modality for e in _types(d)["CONSULT"]] == ["future"]
+    d = _doc(text, [("سامي نور", "PER", "JOR", "JORGOV", "per:y"), ("القاهرة", "GPE", "EGY", "EGY", "city:EGY:cairo")],
+             [("الشهر المقبل", "2024-05")], pub_date="2024-05-10")
+    code_events(d)
+    assert [e.modality for e in _types(d)["CONSULT"]] == ["asserted"]

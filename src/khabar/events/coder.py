@@ -35,6 +35,7 @@ import functools
 import json
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from khabar.document import Actor, Document, Entity, Event, Place, Span, Token
@@ -890,6 +891,8 @@ def _code_sentence(doc: Document, si: int, toks: list[Token], ents: list[Entity]
         srcs = _dedup([m.actor for m in t.sources])
         tgts = [a for a in _dedup([m.actor for m in t.targets]) if not srcs or not _same_actor(a, srcs[0])]
         date = _date(doc, toks, t, timexes)
+        if modality == "asserted" and _later_than_publication(date, doc.pub_date):
+            modality = "future"  # "ويزور أردوغان ألمانيا الشهر المقبل": dated after the article, so not done yet
         trig_span = Span(toks[t.a].start, toks[t.b - 1].end, doc.text[toks[t.a].start:toks[t.b - 1].end])
         if typ == "CONSULT" and cameo in _SYM_CONSULT and place and place.country:
             parts = {a.country for a in srcs + tgts if a.country}
@@ -1377,6 +1380,18 @@ def _clause_break(between: str) -> bool:
             if not rest or rest[0].startswith(("و", "ف", "ثم")):
                 return True
     return False
+
+
+def _later_than_publication(date: dict | None, pub: str | None) -> bool:
+    """True when an event's own timex (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` value) lies wholly after the
+    publication date ``pub`` (``YYYY-MM-DD``) at the timex's granularity; other values (weeks, seasons, times
+    of the same day) and dates from the publication date are never later."""
+    if not date or date.get("source") != "timex" or not pub:
+        return False
+    v = str(date.get("value") or "")
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
+        return False
+    return v > pub[:len(v)]
 
 
 def _occasion_clause(between: str) -> bool:
