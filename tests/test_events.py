@@ -746,3 +746,11 @@ def test_an_event_dated_after_publication_is_future():
              [("الشهر المقبل", "2024-05")], pub_date="2024-05-10")
     code_events(d)
     assert [e.modality for e in _types(d)["CONSULT"]] == ["asserted"]
+
+
+def test_a_birth_date_is_not_the_events_date():
+    text = "واعتقلت الشرطة رجلا من مواليد 1980 في المدينة."
+    d = _doc(text, [], [("1980", "1980")], pub_date="2024-05-10")
+    code_events(d)
+    ev = _types(d)["COERCE"][0]
+    assert ev.date["value"] == "2024-05-10" and ev.date["source"] == "pub_date"

@@ -1412,9 +1412,13 @@ def _date(doc: Document, toks: list[Token], t: _Trig, timexes) -> dict | None:
     best = None
     bd = None
     tpos = toks[t.a].start
+    res = resources()
     for x in timexes:
         if x.type not in ("DATE", "TIME") or not x.value:
             continue
+        k = bisect.bisect_left([tk.start for tk in toks], x.start)
+        if any(res.match("biography_date", toks, j) for j in range(max(0, k - 2), k)):
+            continue  # (من مواليد 1971: a birth date, not the event's)
         d = abs(x.start - tpos)
         if x.start > tpos:
             between = doc.text[toks[t.b - 1].end:x.start]
