@@ -203,13 +203,13 @@ def _actor_country(a) -> str:
     return "NONE"
 
 
-def gsr_actors(base: Path, limit: int | None = None, cv: bool = True) -> dict[str, Any]:
-    """Source/target actor-country accuracy on the GSR spans files (see module doc). With ``cv``, ``"cv"`` holds the
-    held-out figures of the trained slot selector (grouped 5-fold CV; the shipped selector was fitted on every
-    spans record, so the ``all`` figures are in-sample for it)."""
-    recs = []
+def spans_rows(base: Path | str) -> list[tuple[dict, dict[str, str]]]:
+    """``[(record, {role: majority main code or "NONE"})]`` of the GSR spans files ``assault_spans.json`` and
+    ``protest_spans.json`` in ``base`` (records without any majority slot dropped). Raises FileNotFoundError when a
+    file is missing. Shared by :func:`gsr_actors` and :func:`khabar.events.selector.spans_records`."""
+    out = []
     for fname in ("assault_spans.json", "protest_spans.json"):
-        data = json.loads((base / fname).read_text(encoding="utf-8"))
+        data = json.loads((Path(base) / fname).read_text(encoding="utf-8"))
         for r in data:
             slots = {}
             for role in ("source_role", "target_role"):
@@ -217,7 +217,16 @@ def gsr_actors(base: Path, limit: int | None = None, cv: bool = True) -> dict[st
                 if g is not None:
                     slots[role] = g
             if slots:
-                recs.append((r.get("_id") or r.get("source"), r["text"], r.get("event_type"), slots))
+                out.append((r, slots))
+    return out
+
+
+def gsr_actors(base: Path, limit: int | None = None, cv: bool = True) -> dict[str, Any]:
+    """Source/target actor-country accuracy on the GSR spans files (see module doc). With ``cv``, ``"cv"`` holds the
+    held-out figures of the trained slot selector (grouped 5-fold CV; the shipped selector was fitted on every
+    spans record, so the ``all`` figures are in-sample for it)."""
+    recs = [(r.get("_id") or r.get("source"), r["text"], r.get("event_type"), slots)
+            for r, slots in spans_rows(base)]
     if limit:
         recs = recs[:limit]
     c = {s: Counter() for s in ("all", "tune", "report")}

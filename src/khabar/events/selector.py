@@ -225,21 +225,10 @@ def fit(feats: list[list[str]], y: list[int], C: float = 0.3) -> dict[str, Any]:
 def spans_records(gsr_dir: Path | str) -> list[tuple[str, str, str, dict[str, str], list[dict]]]:
     """``[(sentence id, text, event type, {role: majority main code or "NONE"}, spans)]`` of the GSR spans files
     (records without any majority slot dropped). Raises ``FileNotFoundError`` when a file is missing."""
-    from khabar.eval.events import _majority, _role_main
+    from khabar.eval.events import spans_rows
 
-    recs = []
-    for fname in ("assault_spans.json", "protest_spans.json"):
-        data = json.loads((Path(gsr_dir) / fname).read_text(encoding="utf-8"))
-        for r in data:
-            slots = {}
-            for role in ("source_role", "target_role"):
-                g = _majority([m for m in (_role_main(s.get(role)) for s in r.get("spans", [])) if m])
-                if g is not None:
-                    slots[role] = g
-            if slots:
-                recs.append((str(r.get("source") or r.get("_id")), r["text"], r.get("event_type"), slots,
-                             r.get("spans", [])))
-    return recs
+    return [(str(r.get("source") or r.get("_id")), r["text"], r.get("event_type"), slots, r.get("spans", []))
+            for r, slots in spans_rows(gsr_dir)]
 
 
 def capture(texts: list[str]):
