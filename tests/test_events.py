@@ -754,3 +754,12 @@ def test_a_birth_date_is_not_the_events_date():
     code_events(d)
     ev = _types(d)["COERCE"][0]
     assert ev.date["value"] == "2024-05-10" and ev.date["source"] == "pub_date"
+
+
+def test_the_owner_of_positions_hit_is_the_target():
+    text = "قصفت القوات الأردنية مواقع لحركة النور قرب الحدود."
+    d = _doc(text, [("لحركة النور", "ORG", "SYR", "SYRREB", "org:nour")])
+    code_events(d)
+    ev = _types(d)["ASSAULT"][0]
+    assert ev.source is not None and ev.source.country == "JOR"
+    assert any(a.kb_id == "org:nour" for a in ev.targets)

@@ -1068,6 +1068,12 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             sources.append(m)
         elif m.marker is None:
             unmarked_after.append(m)
+    if e.type in ("ASSAULT", "COERCE"):
+        # "قصفت القوات مواقع المعارضة": the owner of the positions hit is the target
+        owned = [m for m in unmarked_after if m.a > t.b and res.match("object_head", toks, m.a - 1)]
+        if owned:
+            targets.extend(owned)
+            unmarked_after = [m for m in unmarked_after if m not in owned]
     # event nouns: genitive / adjective right after the trigger
     noun = e.pos == "n" or t.definite
     if not noun and unmarked_after and t.b - t.a == 1 and res.match("object_then_b", toks, t.a) \
