@@ -1222,7 +1222,7 @@ def _b_clitic_city(m: _Mention) -> bool:
         return False
 
 
-_BARE_COMP = frozenset({"ان", "بان"})
+_BARE_COMP = frozenset(_FW["bare_complementisers"])
 
 
 def _reporting(toks: list[Token], m: _Mention, t: _Trig) -> bool:

@@ -1111,7 +1111,12 @@ _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 
 
 _LATIN_WORD = r"(?:[A-Z][A-Za-z'\u2019\-]*[A-Za-z]|[A-Z]{2,}|[A-Z])"
-_LATIN_RUN = re.compile(_LATIN_WORD + r"(?:[ \-]" + _LATIN_WORD + r"|\.? (?:of|al|el|bin|ibn|de|van|von|the|and)(?= [A-Z]))*")
+@functools.lru_cache(maxsize=1)
+def _latin_run() -> re.Pattern:
+    """A run of capitalised Latin words, with the function words of ``data/kb/latin_function_words.txt`` allowed
+    between two of them (Bank of England)."""
+    fw = "|".join(re.escape(w) for w in sorted(_latin_function())) or "(?!)"
+    return re.compile(_LATIN_WORD + r"(?:[ \-]" + _LATIN_WORD + r"|\.? (?:" + fw + r")(?= [A-Z]))*")
 _LATIN_TAIL = re.compile(r"[A-Z][A-Za-z .'\-]*[A-Za-z]$")
 
 
@@ -1141,7 +1146,7 @@ def _latin_mentions(doc: Document, kb: KB) -> list[Entity]:
     for e in doc.entities:
         cover[e.start:e.end] = b"\x01" * max(0, e.end - e.start)
     out: list[Entity] = []
-    for m in _LATIN_RUN.finditer(doc.text):
+    for m in _latin_run().finditer(doc.text):
         a, b = m.start(), m.end()
         if (a and doc.text[a - 1].isalnum() and doc.text[a - 1].isascii()) or any(cover[a:b]):
             continue
@@ -1152,7 +1157,8 @@ def _latin_mentions(doc: Document, kb: KB) -> list[Entity]:
             for j in range(len(words), i, -1):
                 s, e_ = words[i][0], words[j - 1][1]
                 span = doc.text[s:e_]
-                if span.split()[0].lower() in _LATIN_FUNCTION or span.split()[-1].lower() in _LATIN_FUNCTION:
+                fw = _latin_function()
+                if span.split()[0].lower() in fw or span.split()[-1].lower() in fw:
                     continue
                 cands = [c for c in kb.lookup(span) if _latin_ok(c, span)]
                 if cands:
@@ -1169,7 +1175,15 @@ def _latin_mentions(doc: Document, kb: KB) -> list[Entity]:
     return out
 
 
-_DANGLING = re.compile(r"\s+(?:و|ف|في|من|على|إلى|الى|عن|مع|،|,)$")
+@functools.lru_cache(maxsize=1)
+def _dangling() -> re.Pattern:
+    """A trailing lone word of ``data/kb/dangling_words.txt`` after a space."""
+    p = KB_DIR / "dangling_words.txt"
+    words = [w.strip() for w in p.read_text(encoding="utf-8").splitlines()
+             if w.strip() and not w.startswith("#")] if p.is_file() else []
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in words) + r")$")
 
 
 def _trim_dangling_words(doc: Document) -> None:
@@ -1177,7 +1191,7 @@ def _trim_dangling_words(doc: Document) -> None:
     those words never end a name. Spans left empty are dropped."""
     for e in doc.entities:
         while True:
-            m = _DANGLING.search(e.text)
+            m = _dangling().search(e.text)
             if not m:
                 break
             e.text = e.text[:m.start()]
@@ -1218,7 +1232,9 @@ def _join_underscored(doc: Document, kb: KB) -> None:
     doc.entities.sort(key=lambda e: (e.start, -e.end))
 
 
-_LATIN_FUNCTION = frozenset({"of", "al", "el", "bin", "ibn", "de", "van", "von", "the", "and"})
+def _latin_function() -> frozenset[str]:
+    """Lower-case Latin function words of names (``data/kb/latin_function_words.txt``)."""
+    return frozenset(w.lower() for w in _word_list("latin_function_words.txt"))
 
 
 def _latin_surnames(doc: Document) -> list[Entity]:
