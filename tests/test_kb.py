@@ -176,3 +176,9 @@ def test_ministries_are_generated_for_every_state_but_curated_ones_win():
         ("org:ministry:foreign-affairs:DZA", "Ministry of Foreign Affairs (Algeria)", "DZAGOV")]
     assert kb.lookup("وزارة خارجية الجزائر")[0].id == "org:ministry:foreign-affairs:DZA"
     assert kb.lookup("وزارة الدفاع الروسية")[0].id == "org:russian-defence-ministry"
+
+
+def test_mexico_is_the_country_not_a_philippine_town():
+    from khabar.kb.store import get_kb
+
+    assert get_kb().lookup("المكسيك")[0].id == "country:MEX"
