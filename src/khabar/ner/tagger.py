@@ -9,7 +9,8 @@ Population-Center / State-or-Province / GPE-Cluster, or, without that model, whe
 city name in the gazetteer. Models are loaded once per process. A character + word BiLSTM-CRF
 (``ner_bilstm.npz``, :mod:`khabar.ner.bilstm`, numpy only) is shipped too and averaged with the CRF in the
 "accurate" mode (``KHABAR_NER=accurate``, :func:`accurate_mode`, :func:`tag_block`): +1.5 test F1 at 2.7× the
-CPU time (docs/bench/ner.md, session 3). The default is the CRF alone.
+CPU time (docs/bench/ner.md, session 3). The default is the CRF alone. Both are followed by rule-based mention
+boundary repairs (:mod:`khabar.ner.boundaries`, ``data/lexicons/ner_boundaries.tsv``; session 4).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import functools
 from pathlib import Path
 
 from khabar.document import Document, Entity
+from khabar.ner.boundaries import fix as fix_boundaries
 from khabar.ner.features import core, entity_features, resources, sent_feature_parts, stems
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "models" / "ner_crf.crfsuite"
@@ -197,19 +199,23 @@ def propagate(sents: list[list[str]], tags: list[list[str]], max_len: int = 4) -
 
 
 PROPAGATE_SURNAME = True
+BOUNDARY_FIX = True  # khabar.ner.boundaries rules after the tagger, before propagation (docs/bench/ner.md, session 4)
 PROPAGATE_BLOCK = 50  # sentences per consistency block (0 disables propagation)
 
 
 def tag_sentences(sents: list[list[str]], model: Path | None = None, block: int | None = None,
                   neural: Path | bool | None = None) -> list[list[str]]:
     """Tag many sentences (list of token-string lists → list of BIO tag lists) with :func:`tag_block` (CRF, or
-    CRF + BiLSTM-CRF when that model is present; ``neural=False`` forces the CRF alone), then :func:`propagate`
-    labels within consecutive blocks of ``block`` sentences (default :data:`PROPAGATE_BLOCK`)."""
+    CRF + BiLSTM-CRF when that model is present; ``neural=False`` forces the CRF alone), repair mention boundaries
+    with :func:`khabar.ner.boundaries.fix` (when :data:`BOUNDARY_FIX`), then :func:`propagate` labels within
+    consecutive blocks of ``block`` sentences (default :data:`PROPAGATE_BLOCK`)."""
     block = PROPAGATE_BLOCK if block is None else block
     step = block or 50
     tags: list[list[str]] = []
     for i in range(0, len(sents), step):
         tags += tag_block(sents[i:i + step], model, neural)
+    if BOUNDARY_FIX:
+        tags = [fix_boundaries(w, t) for w, t in zip(sents, tags)]
     if block:
         for i in range(0, len(sents), block):
             tags[i:i + block] = propagate(sents[i:i + block], tags[i:i + block])
@@ -281,7 +287,9 @@ def tag(doc: Document) -> Document:
     """Fill ``doc.entities`` from ``doc.tokens``/``doc.sentences`` (in place; returns ``doc``).
 
     Each entity's ``start``/``end`` are the original-text offsets of its first and last token; ``label`` is
-    PER | ORG | LOC | GPE | MISC; ``subtype`` a FANE fine class when the subtype model is shipped. Sentences are
+    PER | ORG | LOC | GPE | MISC; ``subtype`` a FANE fine class when the subtype model is shipped. The tagger's
+    mentions are repaired by :func:`khabar.ner.boundaries.fix` (with ``admin=True``: ``محافظة حمص`` keeps its head,
+    unlike ANERcorp's annotation) before propagation. Sentences are
     tagged in blocks of :data:`PROPAGATE_BLOCK` (label consistency is enforced inside a block), so a 5 MB article
     streams in bounded memory. Without a model file the stage leaves ``entities`` empty and adds a warning.
     """
@@ -298,6 +306,8 @@ def tag(doc: Document) -> Document:
         toks_b = [doc.tokens[s.tok_start:s.tok_end] for s in block]
         words_b = [[t.text for t in toks] for toks in toks_b]
         tags_b = [_latin_gazetteer(w, t) for w, t in zip(words_b, tag_block(words_b))]
+        if BOUNDARY_FIX:
+            tags_b = [fix_boundaries(w, t, admin=True) for w, t in zip(words_b, tags_b)]
         if PROPAGATE_BLOCK:
             tags_b = propagate(words_b, tags_b)
         for toks, words, tags in zip(toks_b, words_b, tags_b):
