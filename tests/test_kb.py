@@ -182,3 +182,35 @@ def test_mexico_is_the_country_not_a_philippine_town():
     from khabar.kb.store import get_kb
 
     assert get_kb().lookup("المكسيك")[0].id == "country:MEX"
+
+
+def test_saudi_provinces_cities_and_institutions_are_in_the_kb():
+    """Session 4 rows (places_s4 / orgs_s4 / people_s6): all missing or wrong before (بريدة was a Yemeni town)."""
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert [e.english for e in kb.lookup("عسير")][:1] == ["Asir Province"]
+    assert [e.english for e in kb.lookup("بمنطقة القصيم")][:1] == ["Al-Qassim Province"]
+    assert [e.english for e in kb.lookup("بريدة")][:1] == ["Buraidah"]
+    assert [e.english for e in kb.lookup("هيئة كبار العلماء")][:1] == ["Council of Senior Scholars"]
+    assert [e.english for e in kb.lookup("الأمير فيصل بن بندر")][:1] == ["Faisal bin Bandar bin Abdulaziz"]
+    assert any(e.actor_code == "SAUGOV" for e in kb.lookup("محمد الجدعان"))
+
+
+def test_a_public_city_alias_held_by_a_curated_region_stays_with_the_region():
+    """world-cities names Mecca "منطقة مكة المكرمة"; the curated Makkah Province holds that alias alone."""
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert [e.english for e in kb.lookup("منطقة مكة المكرمة")] == ["Makkah Province"]
+    assert [e.english for e in kb.lookup("مكة المكرمة")][:1] == ["Mecca"]
+
+
+def test_fuzzy_needs_a_minimum_raw_ratio_on_a_shared_skeleton():
+    """جوستين برونك (a researcher) shares a near skeleton with غاستون براون (Gaston Browne) at raw ratio 75: no match;
+    a true variant spelling (خامس رودريغيز for خاميس رودريغيز) still matches."""
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert kb.fuzzy("جوستين برونك") == []
+    assert [e.english for e, _ in kb.fuzzy("خامس رودريغيز")][:1] == ["James Rodríguez"]

@@ -522,3 +522,33 @@ def test_names_that_are_common_words_need_a_context_word():
     assert find(doc, "صور").english == "Tyre"
     doc = run("لليوم السابع على التوالي تستمر الاحتجاجات.", ents=[("لليوم السابع", "ORG")])
     assert not any(e.kb_id for e in doc.entities)
+
+
+def test_one_word_club_name_is_completed_by_the_story_country():
+    """A bare club name tagged ORG links through "<name> + the story's nationality adjective" (النصر السعودي)."""
+    doc = run("أعلنت إدارة النصر في الرياض التعاقد مع مهاجم جديد قبل مواجهة الهلال في جدة.", "2015-08-01",
+              [("النصر", "ORG"), ("الرياض", "GPE"), ("جدة", "GPE")])
+    e = find(doc, "النصر")
+    assert (e.english, e.link) == ("Al Nassr", "context")
+
+
+def test_one_word_non_club_org_is_not_completed():
+    """Only clubs: a one-word ORG that is a common noun stays NIL even when "<word> السعودي" were an alias."""
+    doc = run("قالت الوزارة في الرياض إن الاتفاق سيوقع في جدة.", "2015-08-01",
+              [("الاتفاق", "ORG"), ("الرياض", "GPE"), ("جدة", "GPE")])
+    assert find(doc, "الاتفاق").kb_id is None
+
+
+def test_ambiguous_name_context_word_before_an_opening_quote():
+    """صحيفة "الاقتصادية": the context word stands before the quote; the adjective alone links nothing."""
+    doc = run('وذكرت صحيفة "الاقتصادية" أن الأوضاع الاقتصادية صعبة في الرياض.', "2015-08-01")
+    linked = [(e.text, e.english) for e in doc.entities if e.kb_id]
+    assert any(en == "Al Eqtisadiah" for _, en in linked)
+    assert sum(en == "Al Eqtisadiah" for _, en in linked) == 1
+
+
+def test_khobar_needs_a_place_context_word():
+    """رابط الخبر ("the news link") is not the city of Khobar; في الخبر is."""
+    doc = run("رابط الخبر: افتتاح مشروع جديد في الخبر والدمام.", "2015-08-01")
+    khobar = [e for e in doc.entities if e.english == "Khobar"]
+    assert len(khobar) == 1 and doc.text[khobar[0].start - 3:khobar[0].start] == "في "

@@ -471,6 +471,7 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
         # a public city whose Arabic name is the name of a person, or of a curated region or country elsewhere, is a
         # wrong or minor reading of that name (كاليفورنيا → Cali, ماساتشوستس → Massa, روبيو → Rubio): the curated
         # entity keeps it. Same-country regions (Donetsk) and organisations (a club) do not remove the city.
+        curated_other = {alias_key(a) for e in curated if not e["id"].startswith("city:") for a in e["aliases"]}
         taken: dict[str, set] = {}
         for e in curated + cs:
             if e["id"].startswith("city:") or e["type"] == "ORG":
@@ -487,7 +488,9 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
                 (by_ar[(alias_key(a), c["country"])] for a in c["aliases"] if (alias_key(a), c["country"]) in by_ar),
                 None)
             if same is not None:
-                same["aliases"] += c["aliases"]
+                # (not an alias that a curated non-city entity holds: world-cities names Mecca "منطقة مكة المكرمة",
+                # which is the curated Makkah Province)
+                same["aliases"] += [a for a in c["aliases"] if alias_key(a) not in curated_other]
                 counts["cities_merged"] += 1
             elif name_taken(c):
                 counts["cities_dropped_name_taken"] += 1

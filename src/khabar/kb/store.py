@@ -294,7 +294,8 @@ class KB:
 
     def fuzzy(self, text: str, limit: int = 5, cutoff: float = 85.0) -> list[tuple[KBEntity, float]]:
         """Variant-tolerant candidates for ``text``: aliases with the same :func:`skeleton` (score = rapidfuzz
-        ratio of the exact keys, floored at ``cutoff``; a skeleton of fewer than 6 consonants needs ratio ≥ 90), then rapidfuzz ratio over all skeletons of the same token
+        ratio of the exact keys, floored at ``cutoff``; a skeleton of fewer than 6 consonants needs ratio ≥ 90, any
+        needs the ``same_skeleton_min_ratio`` of ``data/kb/fuzzy_thresholds.tsv``), then rapidfuzz ratio over all skeletons of the same token
         count. Output: up to ``limit`` (entity, score 0–100) pairs, best first, all scores ≥ ``cutoff``."""
         from rapidfuzz import fuzz, process
 
@@ -310,6 +311,8 @@ class KB:
                 r = fuzz.ratio(q, k)
                 if short and r < 90:
                     continue  # لو كانغ is not لي كيانغ
+                if r < _fuzzy_thresholds().get("same_skeleton_min_ratio", 0.0):
+                    continue  # وليد سليمان is not وليد الصمعاني (same skeleton, ratio 75)
                 s = max(cutoff, r)
                 best[eid] = max(best.get(eid, 0.0), s)
         if len(toks) == 1 and len(skeleton(toks[0])) < 4:
@@ -327,6 +330,8 @@ class KB:
                         continue
                     short = len(sk.replace(" ", "")) < 6
                     for k, eid in self._skel[cand]:
+                        if fuzz.ratio(q, k) < _fuzzy_thresholds().get("same_skeleton_min_ratio", 0.0):
+                            continue  # جوستين برونك is not Gaston Browne (ratio 75)
                         s = min(sc, fuzz.ratio(q, k) + (0 if short else 10))
                         if s >= cutoff:
                             best[eid] = max(best.get(eid, 0.0), s)
@@ -492,6 +497,22 @@ class KB:
                     continue
             return None
         return i, country
+
+
+@functools.lru_cache(maxsize=1)
+def _fuzzy_thresholds() -> dict[str, float]:
+    """``name → value`` of ``data/kb/fuzzy_thresholds.tsv`` (empty when the file is missing)."""
+    out: dict[str, float] = {}
+    p = KB_DIR / "fuzzy_thresholds.tsv"
+    if p.is_file():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if line and not line.startswith("#") and len(cols) >= 2:
+                try:
+                    out[cols[0].strip()] = float(cols[1])
+                except ValueError:
+                    continue
+    return out
 
 
 @functools.lru_cache(maxsize=1)

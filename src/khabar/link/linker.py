@@ -788,6 +788,9 @@ def _link(doc: Document) -> None:
     _clusters(doc)
 
 
+_QUOTE_TOKENS = frozenset('"«»“”\'‘’')
+
+
 @functools.lru_cache(maxsize=1)
 def _ambiguous_names() -> dict[str, frozenset[str]]:
     """Name → context words (``data/kb/ambiguous_names.tsv``): names that are also common words."""
@@ -803,7 +806,8 @@ def _ambiguous_names() -> dict[str, frozenset[str]]:
 
 def _drop_common_word_names(doc: Document) -> None:
     """Mentions whose text is a name that is also a common word (صور "pictures" / Tyre, اليوم السابع "the seventh
-    day" / the newspaper) are kept only with a context word right before them (في صور، صحيفة اليوم السابع);
+    day" / the newspaper) are kept only with a context word right before them (في صور، صحيفة اليوم السابع; an
+    opening quote between them is skipped: صحيفة "الاقتصادية");
     otherwise they are removed from ``doc.entities`` (in place). The list is ``data/kb/ambiguous_names.tsv``."""
     names = _ambiguous_names()
     if not names:
@@ -827,6 +831,8 @@ def _drop_common_word_names(doc: Document) -> None:
             keep.append(e)
             continue
         i = bisect.bisect_left(starts, e.start)
+        while 0 < i <= len(toks) and toks[i - 1].text in _QUOTE_TOKENS:
+            i -= 1  # صحيفة "الاقتصادية": the context word stands before the opening quote
         prev = toks[i - 1].norm if 0 < i <= len(toks) else ""
         ctx = names[key]
         if prev in ctx or any(c in ctx for c in strip_clitics(prev)):
@@ -909,7 +915,8 @@ def _country_completion(doc: Document, kb: KB, dc: dict[str, int]) -> None:
     العليا، وزارة الخارجية) is linked when the mention followed by the nationality adjective of the document's
     leading country (masculine or feminine, ``lexicons/demonyms*.tsv``) is exactly one curated KB organisation
     (``link`` = "context"). Only the document's most frequent country among its linked mentions is tried (``dc``,
-    the linker's running count, is not used: it leaves out mentions linked late). In place."""
+    the linker's running count, is not used: it leaves out mentions linked late). A one-word mention is completed
+    only to a sports club (actor code ``…SPO``): النصر in a Saudi story → النصر السعودي = Al Nassr. In place."""
     counts: dict[str, int] = {}
     for e in doc.entities:  # the countries of what is linked by now (people, places, organisations)
         if e.kb_id and e.country and e.link != "role":
@@ -929,10 +936,13 @@ def _country_completion(doc: Document, kb: KB, dc: dict[str, int]) -> None:
         return next(iter(hits.values())) if len(hits) == 1 else None
 
     for e in doc.entities:
-        if e.kb_id or e.label != "ORG" or e.link == "role" or len(tokens(e.text)) < 2:
+        n_words = len(tokens(e.text))
+        if e.kb_id or e.label != "ORG" or e.link == "role" or n_words < 1:
             continue
         c = completed(e.text)
-        if c is not None:
+        # a one-word organisation name is completed only to a sports club (النصر in a Saudi story → النصر
+        # السعودي = Al Nassr): single words of other kinds are too often common nouns
+        if c is not None and (n_words >= 2 or (c.actor_code or "").endswith("SPO")):
             _apply(e, c, "context", 90.0, doc.pub_date, correct_label=False)
     # the same for two- or three-word institution names the NER left untagged (صوت مجلس الشيوخ على …)
     cover = bytearray(len(doc.text) + 1)
