@@ -80,6 +80,16 @@ def test_role_description_links_to_holder_on_pub_date(date, holder):
     assert roles[0].label == "PER" and roles[0].role == "FOREIGN_MINISTER"
 
 
+@pytest.mark.parametrize("date,holder,role", [("2016-05-10", "Mohammed bin Salman", "DEPUTY_CROWN_PRINCE"),
+                                              ("2015-03-01", "Mohammed bin Nayef", "DEPUTY_CROWN_PRINCE"),
+                                              ("2016-05-10", "Mohammed bin Nayef", "CROWN_PRINCE")])
+def test_deputy_crown_prince_is_its_own_role(date, holder, role):
+    phrase = "ولي ولي العهد" if role == "DEPUTY_CROWN_PRINCE" else "ولي العهد"
+    doc = run(f"واستقبل {phrase} السعودي في الرياض أمس وفدا من رجال الأعمال.", date=date)
+    roles = [e for e in doc.entities if e.link == "role"]
+    assert roles and roles[0].english == holder and roles[0].role == role and roles[0].actor_code == "SAUGOV"
+
+
 def test_role_without_known_holder_gives_actor_code():
     doc = run("وقال وزير الدفاع الكيني إن القوات جاهزة.")
     r = [e for e in doc.entities if e.link == "role" and e.role == "DEFENCE_MINISTER"]
