@@ -13,7 +13,8 @@ Method (rule-based, written for khabar; lexicons in ``khabar/data/lexicons/quote
    end, a colon that opens a quote, or the next coordinated speech cue (، مضيفا أن …).
 4. **Direct quotes**: a quoted stretch is kept when it is attributed: inside a reported clause (that cue), a cue
    before it in its sentence (or in the previous sentence ending with a colon), a cue right after it
-   («…»، قال الوزير), or it continues the previous attributed quote (split quotes).
+   («…»، قال الوزير), it is the short quoted object of a describe / express verb (وصفه بـ"…"، عبرت عن "…"), or it
+   continues the previous attributed quote (split quotes).
 5. **Speaker**: the named subject after the cue (VSO, skipping addressees such as لوكالة … and adjuncts such as
    في بيان), or before it (SVO: زيلنسكي يقول إن); a role noun (وأضاف الوزير) resolves to the last entity
    introduced with that role (وزير الخارجية X, or "X، رئيس …"); an implicit / pronoun subject resolves to the
@@ -58,6 +59,7 @@ class _Cue:
     tok: int
     info: CueInfo
     proclitic: bool  # the token carried و / ف
+    suffixed: bool = False  # a cue with an object pronoun (ووصفته)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class _Sal:
     ent: Entity | None
     actor: Actor
     label: str | None
+    speaker: bool = False  # recorded by a speech cue (not only a sentence subject)
 
 
 class _Ctx:
@@ -111,6 +114,7 @@ class _Ctx:
         self.quoted: list[Quoted] = find_quoted(self.text, lex.openers)
         self.q_opens = [q.open for q in self.quoted]
         self.sal: list[_Sal] = []
+        self.object_quotes: set[int] = set()  # content starts of quotes attributed as a describe verb's object
 
     @staticmethod
     def _rank(e: Entity) -> tuple:
@@ -159,6 +163,13 @@ class _Ctx:
             info = self.lex.cues.get(norm[1:])
             if info is not None:
                 return _Cue(i, info, True)
+        if self.lex.suffixed_cue_lemmas and len(norm) > 4:
+            for w in (norm, norm[1:] if norm[0] in "وف" else ""):
+                for suf in self.lex.pronoun_suffixes:
+                    if len(w) > len(suf) + 2 and w.endswith(suf):
+                        info = self.lex.cues.get(w[: -len(suf)])
+                        if info is not None and info.kind == "verb" and info.lemma in self.lex.suffixed_cue_lemmas:
+                            return _Cue(i, info, w != norm, True)  # ووصفته بأنه: the pronoun is the thing described
         if len(norm) > 4 and norm.endswith("ه") and i > 0 and self.toks[i - 1].norm in ("ما", "حسبما"):
             info = self.lex.cues.get(norm[:-1])  # بحسب ما ذكرته / أوردته / نقلته
             if info is not None and info.kind == "verb":
@@ -253,6 +264,10 @@ class _Ctx:
 
     def surface_actor(self, a: int, b: int) -> Actor:
         s, e = self.toks[a].start, self.toks[b - 1].end
+        n = self.toks[a].norm
+        if len(n) > 3 and n[0] == "ل" and not n.startswith("لل") and self.is_source_noun(n[1:]) \
+                and self.text[s:s + 1] == "ل" and s + 1 < e:
+            s += 1  # وفقا لمصادر …: the speaker is "مصادر", not the preposition's word
         return Actor(start=s, end=e, text=self.text[s:e])
 
 
@@ -653,7 +668,7 @@ def _np_end0(ctx: _Ctx, a: int, hard: int) -> int:
         return b
     while b < hard and b < a + 5:
         n = ctx.toks[b].norm
-        if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives \
+        if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives or n in lex.np_stop_words \
                 or (ctx.is_addressee(n) and not (n.startswith("لل") and ctx.toks[b - 1].norm.startswith("ال"))
                     and not _genitive_ll(ctx, n)) \
                 or (n in lex.adjunct_starters and (b + 1 >= hard or ctx.toks[b + 1].norm in lex.adjunct_nouns
@@ -892,15 +907,17 @@ def normalize_word(w: str) -> str:
     return normalize(w)
 
 
-def _salient(ctx: _Ctx, pos: int, si: int, person: str, only_person: bool = False) -> _Sal | None:
+def _salient(ctx: _Ctx, pos: int, si: int, person: str, only_person: bool = False,
+             speakers_only: bool = False) -> _Sal | None:
     """Most recent salient speaker/subject before ``pos`` within the last ``max_back`` sentences.
 
     A masculine-singular cue (or ``only_person``) prefers a person (PER, or a speaker with no entity); other
-    persons (feminine, plural) take the most recent of any label.
+    persons (feminine, plural) take the most recent of any label. ``speakers_only`` skips entries that are only
+    sentence subjects (not recorded by a speech cue).
     """
     first_any = None
     for r in reversed(ctx.sal):
-        if r.pos >= pos:
+        if r.pos >= pos or (speakers_only and not r.speaker):
             continue
         if r.sent < si - ctx.lex.max_back:
             break
@@ -954,7 +971,11 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
             if r.pos < pos and r.sent == si and (contrast is None or r.pos > ctx.toks[contrast[0]].start):
                 cache[cue.tok] = r.actor
                 return r.actor
-        res = contrast[1] if contrast is not None else _clause_subject(ctx, lo, i)
+        res = contrast[1] if contrast is not None else None
+        if res is None and cue.info.person == "p":
+            res = _counted_subject(ctx, lo, i)  # كتب 18 عضوا … إلى X قائلين: the counted plural subject
+        if res is None and contrast is None:
+            res = _clause_subject(ctx, lo, i)
         if res is None and cue.info.person == "f":
             res = _gpe_subject(ctx, lo, i)  # صعدت الرياض …، مؤكدة أنها
     else:
@@ -967,7 +988,8 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
             res = container
         if res is None:
             res = _subject_after(ctx, i, lo, hi)
-            if res is not None and cue.info.lemma in ctx.lex.object_first_cues and _np_before_comp(ctx, res, hi):
+            if res is not None and cue.info.lemma in ctx.lex.object_first_cues and not cue.suffixed \
+                    and _np_before_comp(ctx, res, hi):
                 res = None  # ووصف الأمر بأنه "غش": the NP is the thing described, the subject is implicit
         if res is not None and res[0] == "np" and not cue.proclitic and not _after_relative(ctx, i) \
                 and not container:
@@ -997,6 +1019,16 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                 res = _gpe_subject(ctx, lo, i)
             if res is None and cue.info.person == "p":
                 res = _first_subject(ctx, lo, i, ("ORG", None))  # ويسيطر الحوثيون … وقالوا إن
+    if res is not None and res[0] in ("np", "role") and (cue.info.lemma in ctx.lex.object_quote_lemmas
+                                                        or cue.info.lemma in ctx.lex.object_first_cues) \
+            and _demonstrative_object(ctx, res[1], i):  # type: ignore[arg-type]
+        res = None  # واعتبر هذه الخطوة "نقطة تحول": the demonstrative NP after the verb is its object
+    if res is not None and res[0] in ("np", "role"):
+        ante_sal = _demonstrative_antecedent(ctx, res[1], pos, si)  # type: ignore[arg-type]
+        if ante_sal is not None:
+            cache[cue.tok] = ante_sal.actor
+            ctx.sal.append(_Sal(pos, si, ante_sal.ent, ante_sal.actor, ante_sal.label, True))
+            return ante_sal.actor
     if res is not None:
         kind, val = res
         if kind == "entity":
@@ -1045,7 +1077,7 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                     if named is not None:
                         best_actor, ent = named.actor, named.ent
                     cache[cue.tok] = best_actor
-                    ctx.sal.append(_Sal(pos, si, None, best_actor, "PER"))
+                    ctx.sal.append(_Sal(pos, si, None, best_actor, "PER", True))
                     return best_actor
                 if ante is None and (head in ctx.lex.anaphoric_sources or _no_al(head) in ctx.lex.anaphoric_sources):
                     # وأضاف المصدر with no earlier "مصدر": the source is the previous speaker (any kind)
@@ -1054,7 +1086,7 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                             break
                         if r.pos < pos:
                             cache[cue.tok] = r.actor
-                            ctx.sal.append(_Sal(pos, si, r.ent, r.actor, r.label))
+                            ctx.sal.append(_Sal(pos, si, r.ent, r.actor, r.label, True))
                             return r.actor
                 if ante is None and b - a <= 2 and not _construct_complement(ctx, a, b) and \
                         ctx.lex.roles.get(ctx.role_head(ctx.toks[a].norm) or "") == "person":
@@ -1078,12 +1110,70 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
                 actor = ctx.surface_actor(a, b)
     if actor is None:
         r = _salient(ctx, pos, si, cue.info.person)
+        if r is not None and not r.speaker and cue.info.lemma in ctx.lex.continuation_lemmas and r.sent < si:
+            # وأضاف أن … after a sentence about someone else (قال X …. واكتسح Y الانتخابات …. وأضاف): the
+            # continuation verb goes on with the last speaker of the same kind, when there is one in reach
+            last = _salient(ctx, pos, si, "p", speakers_only=True)  # the last speaker, any label
+            r2 = _salient(ctx, pos, si, cue.info.person, speakers_only=True)
+            if last is not None and last.pos > r.pos and last.sent >= si - 1 \
+                    and not (cue.info.person == "m" and last.label == "ORG"):
+                r = last  # (a person the NER labelled as a place is still the one who goes on speaking)
+            elif r2 is not None and (r2.label == "PER") == (r.label == "PER"):
+                r = r2
         if r is not None:
             actor, ent = r.actor, r.ent
     if actor is not None:
-        ctx.sal.append(_Sal(pos, si, ent, actor, ent.label if ent else ("PER" if cue.info.person == "m" else None)))
+        ctx.sal.append(_Sal(pos, si, ent, actor, ent.label if ent else ("PER" if cue.info.person == "m" else None), True))
     cache[cue.tok] = actor
     return actor
+
+
+def _counted_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
+    """A counted subject right after the sentence's first verb (وقد كتب 18 عضوا ديمقراطيا في المجلس …، قائلين):
+    a number token, then the counted noun phrase; ("np", (a, b)) or None. Used for plural participles only, so
+    an addressee later in the sentence (… إلى نتنياهو قائلين) is not taken for the speaker."""
+    k = lo + 1 if lo < i and ctx.is_punct(lo) else lo
+    while k < i and (ctx.toks[k].norm in ctx.lex.skip_words
+                     or (ctx.toks[k].norm[:1] in "وف" and ctx.toks[k].norm[1:] in ctx.lex.skip_words)):
+        k += 1  # وقد
+    k += 1  # the verb
+    if k + 1 >= i or not ctx.toks[k].text.isdigit() or ctx.ent_cover_tok.get(k + 1) is not None:
+        return None
+    b = _np_end(ctx, k + 1, i)
+    return ("np", (k, _np_tail(ctx, k, b)))
+
+
+def _demonstrative_object(ctx: _Ctx, span: tuple[int, int], i: int) -> bool:
+    """True when the NP ``span`` = (a, b) found after cue ``i`` opens with a demonstrative followed by a plain
+    noun (not a role or source noun): after a describe / consider verb (واعتبر هذه الخطوة "…") هذه الخطوة، هذا
+    القرار are the verb's object, not its subject (the caller checks the verb; ويقول هؤلاء المهاجرون is a subject)."""
+    a, b = span
+    if a <= i or b - a < 2 or ctx.toks[a].norm not in ctx.lex.demonstratives:
+        return False
+    n = ctx.toks[a + 1].norm
+    return ctx.role_head(n) is None and not ctx.is_source_noun(n)
+
+
+def _demonstrative_antecedent(ctx: _Ctx, span: tuple[int, int], pos: int, si: int) -> _Sal | None:
+    """Antecedent of a demonstrative subject NP ``span`` = (a, b) token range (وقالت هذه المنظمة، وأضاف هذا
+    المسؤول): the most recent salience entry before character ``pos`` within ``max_back_sentences`` whose kind
+    fits the head noun (a person for a person role, else a non-person). None when the NP does not open with a
+    demonstrative (``demonstratives``) or no antecedent fits."""
+    a, b = span
+    if b - a < 2 or ctx.toks[a].norm not in ctx.lex.demonstratives:
+        return None
+    head = ctx.role_head(ctx.toks[a + 1].norm)
+    if head is None and not ctx.is_source_noun(ctx.toks[a + 1].norm):
+        return None  # هؤلاء المهاجرون: a group described, not a title standing for an earlier speaker
+    person = head is not None and ctx.lex.roles.get(head) == "person"
+    for r in reversed(ctx.sal):
+        if r.sent < si - ctx.lex.max_back:
+            break
+        if r.pos >= pos:
+            continue
+        if (r.label == "PER") == person:
+            return r
+    return None
 
 
 def _subject_after_source(ctx: _Ctx, k: int, hi: int) -> tuple[str, object] | None:
@@ -1381,13 +1471,16 @@ def _in_relative(ctx: _Ctx, i: int) -> bool:
 
 
 def _fully_quoted(ctx: _Ctx, a: int, b: int) -> bool:
-    """True when the clause ``[a, b)`` is one quoted stretch (opening at ``a``, closing at or near ``b``)."""
+    """True when the clause ``[a, b)`` is one quoted stretch (opening at ``a``, closing at or near ``b``, or
+    closing right before a comma: the reported clause is the quote, what follows the comma is the reporter's)."""
     if a >= b or ctx.text[a] not in _QUOTE_CHARS:
         return False
     q = ctx.in_quoted(a + 1)
     if q is None or q.open != a:
         return False
     tail = ctx.text[q.close + 1:b] if q.closed else ""
+    if q.closed and tail.lstrip(" \u00a0")[:1] in ("،", ","):
+        return True  # قالت إنها "زائفة"، ووقع …: the quoted clause ends at its mark; a new clause follows the comma
     return all(not ch.isalnum() for ch in tail)
 
 
@@ -1446,6 +1539,8 @@ def _run(doc: Document) -> None:
             if b <= a:
                 continue
             nested = any(sa <= tok.start < sb for sa, sb, _ in indirect_spans[-4:])
+            if nested and cue.suffixed:
+                continue  # … إنها تحقق في الواقعة التي وصفتها بأنها …: part of the outer report
             speaker = _resolve(ctx, cue, cache, record=not nested)
             indirect_spans.append((a, b, cue))
             if _fully_quoted(ctx, a, b):
@@ -1536,6 +1631,7 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
     if cue is None:
         k = ctx.tok_index(q.open) - 1
         steps = 0
+        skipped_quote = False  # a describe verb's object is the first quote after it, not one past a quoted name
         while k >= lo and steps < ctx.lex.max_cue_quote:
             t = ctx.toks[k]
             qn = ctx.quoted_at_mark(t.start) if t.text in _QUOTE_CHARS else ctx.in_quoted(t.start)
@@ -1544,6 +1640,7 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
                 # وقال رئيس "سيرك دو سولاي" … في بيان "…": a quoted name on the way, not an earlier quote
                 k = ctx.tok_index(qn.open) - 1
                 steps += 1
+                skipped_quote = True
                 continue
             if t.text in _QUOTE_CHARS or ctx.in_quoted(t.start) is not None or t.norm in _PUNCT_STOP:
                 break  # an earlier quote (continuation is handled below) or a clause end
@@ -1552,6 +1649,14 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
                 if _speech_like(ctx, q, si, k) and (c.info.flag != "call"
                                                     or len(text[q.start:q.end].split()) >= 4):
                     cue = c  # (دعت إلى "الإفراج فورا": a requested term, not a quote; a long one is speech)
+                elif not skipped_quote and _object_quote(ctx, q, c):
+                    cue = c  # واعتبر هذه الخطوة "نقطة تحول": the quoted object of a describe / declare verb
+                    ctx.object_quotes.add(q.start)
+                break
+            oc = _object_cue_at(ctx, k)
+            if oc is not None and not skipped_quote and _object_quote(ctx, q, oc):
+                cue = oc  # وصفها البيت الأبيض بـ"…"، وعبرت الخارجية عن "…"
+                ctx.object_quotes.add(q.start)
                 break
             k -= 1
             steps += 1
@@ -1602,6 +1707,9 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
         lq, lsi = last
         first_tok = ctx.tok_index(q.open)
         only_punct_before = all(ctx.is_punct(k) for k in range(lo, max(lo, first_tok)))
+        if lsi == si and lq.start in ctx.object_quotes \
+                and ctx.tok_index(q.open) - ctx.tok_index(lq.end) - 1 > ctx.lex.object_quote_max_gap:
+            return None  # وصفته بـ"…"، وذلك في ذكرى فض اعتصام "…": a later quoted name, not the same speaker's words
         if lsi == si or (only_punct_before and 0 < si - lsi <= 1):
             speaker, cue_span = lq.speaker, lq.cue
         else:
@@ -1614,9 +1722,46 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
         # the speaker stays salient after a long quote (its inner sentences do not push it out of reach)
         for r in reversed(ctx.sal[-20:]):
             if r.actor is speaker:
-                ctx.sal.append(_Sal(max(q.close, r.pos), ctx.sent_of_pos(q.close), r.ent, r.actor, r.label))
+                ctx.sal.append(_Sal(max(q.close, r.pos), ctx.sent_of_pos(q.close), r.ent, r.actor, r.label, True))
                 break
     return (qq, si)
+
+
+def _object_cue_at(ctx: _Ctx, k: int) -> _Cue | None:
+    """A cue that only introduces a quoted object (``object_quote_cue_forms``: عبرت عن، توعد بـ) or a describe /
+    declare cue with an object pronoun (وصفها، اعتبرها، وصفته) at token ``k``; None otherwise."""
+    lex = ctx.lex
+    norm = ctx.toks[k].norm
+    for w, pro in ((norm, False), (ctx.strip_pro(norm), True)):
+        kp = lex.object_quote_forms.get(w)
+        if kp is not None:
+            return _Cue(k, CueInfo(w, kp[0], "say", kp[1]), pro and w != norm)
+    for w in dict.fromkeys((norm, ctx.strip_pro(norm))):
+        for suf in lex.pronoun_suffixes:
+            if len(w) > len(suf) + 2 and w.endswith(suf):
+                info = lex.cues.get(w[: -len(suf)])
+                if info is not None and info.kind in ("verb", "participle") and info.lemma in lex.object_quote_lemmas:
+                    return _Cue(k, info, w != norm)
+    return None
+
+
+def _object_quote(ctx: _Ctx, q: Quoted, c: _Cue) -> bool:
+    """The quoted stretch ``q`` is the short quoted object of a describe / declare / express cue ``c``
+    (lemma in ``object_quote_cue_lemmas`` or a form of ``object_quote_cue_forms``): at most
+    ``object_quote_max_words`` words, no digits or Latin letters (model names, acronyms are not speech), and no
+    complementiser between the cue and the quote (that is indirect speech, handled elsewhere)."""
+    lex = ctx.lex
+    if c.info.kind not in ("verb", "participle"):
+        return False
+    if c.info.lemma not in lex.object_quote_lemmas and c.info.lemma not in lex.object_quote_forms:
+        return False
+    body = ctx.text[q.start:q.end]
+    if not body.strip() or len(body.split()) > lex.object_quote_max_words:
+        return False
+    if any(ch.isdigit() or ("a" <= ch.lower() <= "z") for ch in body):
+        return False
+    qt = ctx.tok_index(q.open)
+    return not any(ctx.is_comp(x) for x in range(c.tok + 1, qt))
 
 
 def _speech_like(ctx: _Ctx, q: Quoted, si: int, cue_tok: int) -> bool:

@@ -72,6 +72,15 @@ class QuoteLexicon:
     container_pronouns: set[str] = field(default_factory=set)
     object_first_cues: set[str] = field(default_factory=set)
     negation_particles: set[str] = field(default_factory=set)
+    object_quote_lemmas: set[str] = field(default_factory=set)
+    object_quote_forms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    object_quote_max_words: int = 8
+    pronoun_suffixes: tuple[str, ...] = ()
+    object_quote_max_gap: int = 3
+    np_stop_words: set[str] = field(default_factory=set)
+    demonstratives: set[str] = field(default_factory=set)
+    continuation_lemmas: set[str] = field(default_factory=set)
+    suffixed_cue_lemmas: set[str] = field(default_factory=set)
     max_cue_comp: int = 14
     max_cue_quote: int = 14
     max_back: int = 4
@@ -164,6 +173,16 @@ def load() -> QuoteLexicon:
     lex.latter_words = {_n(x) for x in m.get("latter_words", [])}
     lex.definite_adjectives = {_n(x) for x in m.get("definite_adjectives", [])}
     lex.relay_preps = {_n(x) for x in m.get("relay_prepositions", ["عن"])}
+    lex.object_quote_lemmas = {_n(x) for x in m.get("object_quote_cue_lemmas", [])}
+    lex.object_quote_forms = {_n(k): (str(v[0]), str(v[1])) for k, v in m.get("object_quote_cue_forms", {}).items()
+                              if isinstance(v, list) and len(v) == 2}
+    lex.object_quote_max_words = int(m.get("object_quote_max_words", 8))
+    lex.suffixed_cue_lemmas = {_n(x) for x in m.get("suffixed_cue_lemmas", [])}
+    lex.continuation_lemmas = {_n(x) for x in m.get("continuation_cue_lemmas", [])}
+    lex.demonstratives = {_n(x) for x in m.get("demonstratives", [])}
+    lex.np_stop_words = {_n(x) for x in m.get("np_stop_words", [])}
+    lex.object_quote_max_gap = int(m.get("object_quote_max_gap_tokens", 3))
+    lex.pronoun_suffixes = tuple(sorted({_n(x) for x in m.get("pronoun_suffixes", [])}, key=len, reverse=True))
     lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))
     lex.max_cue_quote = int(m.get("max_cue_to_quote_tokens", 14))
     lex.max_back = int(m.get("max_back_sentences", 4))

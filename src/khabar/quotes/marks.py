@@ -5,7 +5,9 @@ Input: the article text and the opener → closers table from ``quotes_markers.j
 and of the trimmed content. Method (written for khabar): a left-to-right scan per line (quotes do not cross
 paragraphs); « … » nests; an opener accepts its own closer and the noisy ones seen in MT text (“ … ", “ … “,
 „ … “); a quote left open at the end of its line ends there (``closed=False``). A repeated “ or " that is glued
-to the next word and follows a space is read as a new opener (the previous quote lost its closer). Linear time.
+to the next word and follows a space is read as a new opener (the previous quote lost its closer). A no-break
+space standing alone between spaces after a sentence end (how the Gulf dailies of SaudiNewsNet mark paragraphs)
+ends a quote left open, like a line end. Linear time.
 """
 from __future__ import annotations
 
@@ -44,6 +46,14 @@ def _make(text: str, o: int, c: int, closed: bool) -> Quoted | None:
     return Quoted(o, c, a, b, closed)
 
 
+def _sentence_end_before(text: str, opos: int, i: int) -> bool:
+    """True when the last non-space character between an opener at ``opos`` and ``i`` ends a sentence."""
+    j = i - 1
+    while j > opos and text[j] in _TRIM:
+        j -= 1
+    return j > opos and text[j] in ".!?؟"
+
+
 def find_quoted(text: str, openers: dict[str, set[str]]) -> list[Quoted]:
     """Quoted stretches of ``text`` (see module doc). Never raises on str input."""
     out: list[Quoted] = []
@@ -69,6 +79,15 @@ def find_quoted(text: str, openers: dict[str, set[str]]) -> list[Quoted]:
                     state, opos, depth = ch, i, 1
             else:
                 closers = openers.get(state, set())
+                if ch == "\u00a0" and prev in _TRIM and nxt in _TRIM and _sentence_end_before(text, opos, i):
+                    # "… الرئيسة. <nbsp> وأوضح: "…": a paragraph break written as a no-break space (Gulf dailies)
+                    # after a finished sentence ends a quote left open, so it does not pair with the next opener
+                    q = _make(text, opos, i, False)
+                    if q:
+                        out.append(q)
+                    state = None
+                    i += 1
+                    continue
                 if state == "«" and ch == "«":
                     depth += 1
                 elif ch in closers:
