@@ -47,6 +47,7 @@ log = logging.getLogger("khabar.events")
 
 _STRONG_BOUND = set("؛;:()«»\"“”[]{}")
 _COMMA = set("،,")
+_QUOTE = set("«»\"“”")
 _BEFORE_WIN = 14
 GATE_ENABLED = True
 # GATE_ENABLED: sentence gate for ASSAULT/PROTEST (khabar.events.gate); the actor evaluation turns it off.
@@ -139,6 +140,7 @@ class _Trig:
     up: bool = False
     requested_by: "_Trig | None" = None
     rejected_by: "_Trig | None" = None  # رفض الاعتذار: the action refused (not an event itself)
+    object_of: "_Trig | None" = None  # أدانت X الهجوم: the event condemned (X is not its agent)
     convener: "_Trig | None" = None
     governed: bool = False
     drop: bool = False
@@ -396,6 +398,11 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
             # a singular nationality adjective tagged as an entity (غارات تركية): an adjective, not a country actor
             adjective = (base.endswith(("ي", "يه")) and not base.endswith(_DEMONYM_PLURAL_SUF)
                          and _demonym(kb, toks[a].text) is not None)
+            # …but nothing to qualify at a clause start ("وكانت السعودية استهدفت"): a country name
+            if adjective and (a == 0 or toks[a - 1].text in _STRONG_BOUND or toks[a - 1].text in _COMMA
+                              or res.match("subject_opener", toks, a - 1) or toks[a - 1].norm in _PREP_WORDS):
+                # (nor after a preposition: "الاعتذار من السعودية")
+                adjective = False
         out.append(_Mention(a, b, actor, marker, is_place, place, conj,
                             generic=(e.link == "role" and not e.kb_id), label=label, adjective=adjective))
     # agent nouns with a nationality adjective, and plural demonyms
@@ -637,6 +644,44 @@ def _bounded(toks: list[Token], i: int, step: int, limit: int, stop_comma: bool)
     return j
 
 
+def _time_aside(toks: list[Token], a: int, b: int, res: Resources) -> bool:
+    """True when tokens [a, b) are a short time adverbial (``time_aside`` words of events_filters.tsv or digits):
+    "، الجمعة،" / "في وقت سابق،". Empty or longer than 4 tokens → False."""
+    if not 0 < b - a <= 4:
+        return False
+    return all(toks[j].norm.isdigit() or res.match("time_aside", toks, j) for j in range(a, b))
+
+
+def _after_bound(toks: list[Token], t: _Trig, res: Resources) -> int:
+    """Last token index of the window after trigger ``t`` where its actors may be (:data:`_AFTER_WIN` tokens,
+    stopping at a strong boundary or a comma). A comma that only sets off a time adverbial does not end the window:
+    "اتهمت المنظمة، الجمعة، الحكومة بـ…" and "اتهم في وقت سابق، الحكومة بـ…" keep the object after the commas."""
+    start = t.b
+    j = t.b - 1
+    budget = _AFTER_WIN
+    while budget > 0:
+        k = j + 1
+        if k >= len(toks) or toks[k].text in _STRONG_BOUND:
+            break
+        if toks[k].text in _COMMA:
+            # the aside before this comma (trigger … aside ،) or after it (، aside ،)
+            if _time_aside(toks, start, k, res) and start == t.b:
+                start = k + 1
+                j = k
+                continue
+            m = k + 1
+            while m < len(toks) and m - k <= 5 and toks[m].text not in _COMMA and toks[m].text not in _STRONG_BOUND:
+                m += 1
+            if m < len(toks) and toks[m].text in _COMMA and _time_aside(toks, k + 1, m, res):
+                j = m
+                start = m + 1
+                continue
+            break
+        j = k
+        budget -= 1
+    return j
+
+
 def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
     """Modality of one trigger from the cues before it (conditional > negated > future)."""
     found: set[str] = set()
@@ -650,6 +695,15 @@ def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
                 continue
             if len(c) >= (4 if j == trig.a and trig.entry.pos == "v" else 5) and c[0] == "س" and c[1] in "يتن":
                 found.add("future")
+    # "زيارة رسمية سيقوم بها الرئيس": a future verb with a pronoun back to the event noun right after it
+    for j in range(trig.b, min(len(toks), trig.b + 3)):
+        if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
+            break
+        w = toks[j].norm
+        if (len(w) >= 5 and w[0] == "س" and w[1] in "يت" and w not in res.not_future
+                and (w.endswith(("ها", "ه")) or (j + 1 < len(toks) and toks[j + 1].norm in ("بها", "به")))):
+            found.add("future")
+            break
     lo = max(0, trig.a - 10)
     j = trig.a - 1
     while j >= lo:
@@ -671,9 +725,11 @@ def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
                     if (mod == "negated" and scope <= 5 and k < trig.a and not res.match("light_verb", toks, k)):
                         # "لم تنه الاحتجاجات": the negation governs the verb right after it, not a later noun
                         continue
-                    found.add(mod)
+                    if mod == "conditional" and words[-1] in ("حال", "حاله") and res.match("state_noun", toks, k):
+                        continue  # "في حالة تأهب" is "in a state of alert", not "in case of"
+                    found.add("requested" if mod == "necessity" else mod)
         j -= 1
-    for mod in ("conditional", "negated", "future"):
+    for mod in ("conditional", "negated", "requested", "future"):
         if mod in found:
             return mod
     return "asserted"
@@ -713,7 +769,8 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                 nxt.convener = t
                 continue
             for u in trigs[k + 1:]:
-                if u.a - t.b > 8 or any(x.text in _STRONG_BOUND for x in toks[t.b:u.a]):
+                # (a quotation mark does not separate: طالبت المنظمات "بالإفراج عن …")
+                if u.a - t.b > 8 or any(x.text in _STRONG_BOUND and x.text not in _QUOTE for x in toks[t.b:u.a]):
                     break
                 if u.entry.type == "REQUEST":
                     continue
@@ -725,6 +782,26 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                 if u.a - t.b > 3:
                     break
                 u.governed = True
+        elif t.entry.type == "ACCUSE" and t.entry.pos == "v" and not t.definite and t.entry.cameo == "112":
+            # "اتهم روسيا بتنفيذ هجمات": the action alleged (a ب-verbal noun after the object) is not asserted
+            for u in trigs[k + 1:]:
+                if u.a - t.b > 8 or u.a > _after_bound(toks, t, res):
+                    break
+                # (بدعم الميليشيات، بتنفيذ هجمات: the trigger or the verbal noun before it carries the ب)
+                if _nominal(toks, u) and not (u.definite and toks[u.a].norm[:1] != "ب") and any(
+                        toks[j].norm[:1] == "ب" and len(toks[j].norm) > 3 for j in range(max(t.b, u.a - 1), u.a + 1)):
+                    u.drop = True
+                    u.topic = True
+                break
+        elif t.entry.type == "ACCUSE" and t.entry.pos == "v" and not t.definite and toks[t.a].norm[:1] != "ب":
+            # "أدانت الحكومة الهجوم على السفارة": the event condemned is the verb's object; its agent is not the
+            # one condemning
+            for u in trigs[k + 1:]:
+                if u.a - t.b > 8 or u.a > _after_bound(toks, t, res):
+                    break
+                if _nominal(toks, u) and u.entry.type != "ACCUSE":
+                    u.object_of = t
+                break
         elif t.entry.type == "REJECT" and t.entry.pos == "v" and not t.definite:
             # "رفض ترودو الاعتذار للسعودية": the refused action is the rejection's object, not an event
             for u in trigs[k + 1:]:
@@ -785,6 +862,30 @@ def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
                 if other > 1:
                     break
             j -= 1
+    # "يمكنكم تسلم إشعارات": receiving notifications / messages, not a handover
+    if t.b - t.a == 1 and res.match("receive_verb", toks, a) and any(
+            res.match("receive_object", toks, j) for j in range(t.b, min(len(toks), t.b + 3))):
+        return True
+    # "يدينون بالولاء لتنظيم": professing allegiance / a religion, not condemning
+    if t.entry.type == "ACCUSE" and t.b < len(toks) and res.match("profess_object", toks, t.b):
+        return True
+    if t.b - t.a == 1 and res.match("hang_verb", toks, a):
+        # علق "suspended" is also "commented (on)" and "hung (posters)"
+        # (على right after the verb or after its subject: "وعلق الوزير X على القرار"; not "على خلفية")
+        for j in range(t.b, min(len(toks), t.b + 5)):
+            if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
+                break
+            if res.match("comment_prep", toks, j):
+                if not res.match("comment_not", toks, j + 1):
+                    return True
+                break
+        if any(res.match("hang_object", toks, j) for j in range(t.b, _after_bound(toks, t, res) + 1)):
+            return True
+    if _nominal(toks, t) and a > 0 and res.match("modifier_head", toks, a - 1):
+        return True  # "موظفي المساعدات": aid workers, not aid given
+    if t.entry.type == "ASSAULT" and t.b - t.a == 1 and toks[a].norm.endswith(("عمليه", "عمليات")) \
+            and res.match("operation_not_attack", toks, t.b):
+        return True  # "عمليات التفتيش": inspections, not military operations
     # "يعد" is "promises" only with its ب-object (يعد بتقديم); otherwise "is considered" (يعد الأخطر، يعد من)
     if t.b - t.a == 1 and res.match("promise_homograph", toks, a):
         # the ب-object may follow a post-verbal subject: "ويعد الرئيس الفرنسي بتقديم دعم"
@@ -919,7 +1020,8 @@ def _not_sources(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list
     if t.entry.type in ("ASSAULT", "COERCE") and "victim" not in t.entry.flags:
         out = [m for m in mentions
                if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and m.a - u.b <= 2 for u in trigs)]
-    if t.a > 0 and resources().match("occurrence", toks, t.a - 1):
+    if (t.a > 0 and resources().match("occurrence", toks, t.a - 1)) or t.object_of is not None:
+        # (and everyone before an event that is the object of a condemnation: "أدانت X الهجوم")
         out += [m for m in mentions if m.b <= t.a and all(m is not o for o in out)]
     # the source of a report ("أفادت مصادر ليبية بأن هجوما …") is not the event's agent
     out += [m for m in mentions if m.b <= t.a and _reporting(toks, m, t) and all(m is not o for o in out)]
@@ -940,7 +1042,9 @@ def _select(toks: list[Token], t: _Trig, mentions: list[_Mention], place: Place 
         filled = t.sources if role == "source" else t.targets
         if filled and selector.actor_country(filled[0].actor):
             continue
-        pool = [m for m in mentions if all(m is not v for v in victims)] if role == "source" else mentions
+        # (the source of a report is neither slot: "أكدت الوزارة أن هناك 11 قتيلا")
+        pool = [m for m in mentions if all(m is not v for v in victims)] if role == "source" else [
+            m for m in mentions if not (m.b <= t.a and (_speaker_of(toks, m, t) or t.object_of is not None))]
         m = selector.choose(toks, t, pool, role, place.country if place is not None else None)
         if m is None:
             continue
@@ -995,7 +1099,7 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     e = t.entry
     sym = "sym" in e.flags
     lo = _bounded(toks, t.a, -1, _BEFORE_WIN, stop_comma=False)
-    hi = _bounded(toks, t.b - 1, 1, _AFTER_WIN, stop_comma=True)
+    hi = _after_bound(toks, t, resources())
     # do not take actors across another trigger's clause after us, nor from the topic of a plan/attempt
     # ("يرفضان أي محاولة لتهجير الفلسطينيين": the Palestinians are not the target of the rejection)
     res = resources()
@@ -1060,7 +1164,8 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     unmarked_after: list[_Mention] = []
     for m in after:
         if m.marker in ("target", "source_or_target"):
-            if m.marker == "target" or e.type in ("RETREAT", "SANCTION"):
+            if m.marker == "target" or e.type in ("RETREAT", "SANCTION") or (
+                    m.marker == "source_or_target" and "ft" in e.flags):  # طلب من X: X is asked
                 targets.append(m)
         elif m.marker == "partner":
             partners.append(m)
@@ -1090,6 +1195,11 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                 and u.sources and not u.drop]
         if prev and toks[t.a].norm[:1] == "و" and not sources and not _svo_subject(toks, t, before):
             sources.extend(prev[-1].sources)  # the co-ordinated verb shares the previous verb's subject
+    if not noun and not sources and t.b - t.a > 1:
+        # "أطلقت الشرطة النار": a subject inside a multi-word verb trigger is its subject
+        inside = [m for m in mentions if t.a < m.a and m.b < t.b and m.marker is None and not m.is_place]
+        if inside:
+            (targets if "pass" in e.flags else sources).extend(inside)
     if not noun and not sources:
         # SVO: a subject right before the verb, separated only by particles (وكان X قد استقبل Y، X وY يرفضان)
         svo = _svo_subject(toks, t, before)
@@ -1102,7 +1212,8 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         adjacent = first.a - t.b <= 1
         if noun:
             if first.adjective and adjacent:
-                sources.append(first)
+                # "غارة إسرائيلية": the attacker; "مقتل فلسطيني": a victim noun's nationality is the victim's
+                (targets if "victim" in e.flags else sources).append(first)
                 unmarked_after = unmarked_after[1:]
             elif adjacent and "gt" in e.flags:
                 targets.append(first)
@@ -1120,7 +1231,13 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             if "pass" in e.flags:
                 targets.append(unmarked_after[0])
             else:
-                if not sources:
+                if not sources and _plural_subject(toks, t):
+                    # "ودعوا المواطنين": the verb carries its (plural) subject, what follows is its object
+                    targets.append(unmarked_after[0])
+                    unmarked_after = []
+                if not sources and unmarked_after and not (sym and _between(toks, partners)
+                                                           and partners[0].a < unmarked_after[0].a):
+                    # (a mention after "بين X وY" is not a party of the symmetric event: "اتفاق بين X وY حول إجلاء سكان")
                     sources.append(unmarked_after[0])
                     rest = _group(unmarked_after)
                     sources.extend(rest)
@@ -1130,11 +1247,13 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                     # transitive symmetric verbs too, object right after the subject: "التقى X نظيره Y" → target Y
                     targets.append(unmarked_after[0])
         elif unmarked_after and noun and not t.definite and not sources and "gt" not in e.flags \
+                and not (sym and _between(toks, partners) and partners[0].a < unmarked_after[0].a) \
                 and not (unmarked_after[0].actor.kb_id or "").startswith("city:"):
             # (a city after an event noun is where it happened: "متظاهرون … في شوارع الخرطوم"); a protest noun's
             # later complement is what is protested against ("متظاهرون … احتجاجا على قرار الحكومة"), not the protester
             (targets if e.type == "PROTEST" else sources).append(unmarked_after[0])
-    if not sources and not (noun and t.definite) and "victim" not in e.flags:
+    if not sources and not (noun and t.definite) and "victim" not in e.flags and not (sym and _between(toks, partners)):
+        # (a symmetric event with its two parties after بين has no other party before it; "مع X وY" has: the subject)
         # a speaker (قال X) is the subject of the reported verb only when the complementiser carries a pronoun
         # referring back to him: "قال ماكرون إنه تحدث" (he said he spoke)
         cands = [m for m in before if (m.marker in (None, "agent") and not _reporting(toks, m, t)) or (
@@ -1160,7 +1279,10 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             while k + 1 < len(cands) and cands[k + 1].conj and cands[k + 1].a - cands[k].b <= 4:
                 grp.append(cands[k + 1])
                 k += 1
-            if "pass" in e.flags or (e.type in ("ASSAULT", "COERCE") and not noun and _counted(toks, grp[0])):
+            # (a counted group before a verb is its victim — "قتل 4 جنود" — unless the verb's object after it is
+            # already the target: "العشرات من المستوطنين هاجموا المواطنين")
+            if "pass" in e.flags or (e.type in ("ASSAULT", "COERCE") and not noun and _counted(toks, grp[0])
+                                     and not targets):
                 targets.extend(grp)
             else:
                 sources.extend(grp)
@@ -1229,11 +1351,26 @@ def _reporting(toks: list[Token], m: _Mention, t: _Trig) -> bool:
     """True when mention ``m`` is the subject of a speech verb whose reported clause (after a bare إن / أن / بأن)
     holds trigger ``t``: "أفادت مصادر ليبية بأن هجوما …", "قال المتحدث X إن انتحاريين فجرا …" — the source of the
     report, not an actor of the event. A complementiser with a pronoun (إنه) keeps the speaker as the subject."""
+    if t.a > 0 and m.b < t.a and resources().match("speech_noun", toks, t.a - 1):
+        # "نقلت الوكالة عن مسؤولين تأكيدهم مقتل …": whoever confirms the event right after their speech noun
+        return True
     comp = next((k for k in range(m.b, t.a) if toks[k].norm in _BARE_COMP), None)
     if comp is None or any(toks[k].norm in _SELF_COMP for k in range(m.b, t.a)):
         return False
     cues = _speech_cues()
     return any(any(c in cues for c in strip_clitics(toks[j].norm)[:3]) for j in range(max(0, m.a - 4), comp))
+
+
+def _speaker_of(toks: list[Token], m: _Mention, t: _Trig) -> bool:
+    """Narrow form of :func:`_reporting` for the target slot: ``m`` confirms the event right before it with a
+    speech noun ("عن مسؤولين تأكيدهم مقتل …"), or is the subject right after a speech verb whose bare
+    complementiser introduces the trigger ("أكدت وزارة الصحة أن هناك خمسة قتلى")."""
+    if t.a > 0 and m.b < t.a and resources().match("speech_noun", toks, t.a - 1):
+        return True
+    if m.a == 0 or not _reporting(toks, m, t):
+        return False
+    cues = _speech_cues()
+    return any(c in cues for c in strip_clitics(toks[m.a - 1].norm)[:3])
 
 
 @functools.lru_cache(maxsize=1)
@@ -1257,6 +1394,21 @@ def _undergoes(toks: list[Token], t: _Trig, res: Resources) -> bool:
         if res.match("undergo", toks, j):
             return True
     return False
+
+
+def _between(toks: list[Token], partners: list[_Mention]) -> bool:
+    """True when the partners are two or more parties after بين ("اتفاق بين تركيا وروسيا"): they are all the parties
+    of the symmetric event."""
+    return len(partners) >= 2 and partners[0].a > 0 and toks[partners[0].a - 1].norm == "بين"
+
+
+def _plural_subject(toks: list[Token], t: _Trig) -> bool:
+    """True when a one-word verb trigger carries a plural subject suffix (دعوا، نددوا، يطالبون، تطالبون): a verb
+    before its subject is singular in Arabic, so an NP after such a verb is its object, not its subject."""
+    if t.b - t.a != 1 or t.definite or t.entry.pos != "v":
+        return False
+    return any(len(w) >= 4 and (w.endswith("وا") or (w[0] in "يت" and w.endswith("ون")))
+               for w in strip_clitics(toks[t.a].norm)[:2])
 
 
 def _svo_subject(toks: list[Token], t: _Trig, before: list[_Mention]) -> list[_Mention]:
