@@ -233,3 +233,47 @@ def test_club_names_apposition_and_surnames_on_given_tags():
     for w in (["سجل", "كيني", "ميلر"], ["سجل", "إسماعيل", "مغربي"],  # first name / surname, not nationality
               ["قالت", "كريستين", "بلاسي"]):  # ب opens a surname here, not a second person
         assert fix(w, ["O", "B-PER", "I-PER"]) == ["O", "B-PER", "I-PER"]
+
+
+# --- session 4, part 2: multi-word KB / institution names as one mention (khabar.ner.kbspans) ---
+
+@pytest.mark.parametrize("text, expected", [
+    ("وأعلنت قوات سوريا الديمقراطية أن مقاتليها سيطروا على قرية جديدة.", ("قوات سوريا الديمقراطية", "ORG")),
+    ("وقالت وزارة الخارجية الأمريكية في بيان إن الوفد سيصل الأحد.", ("وزارة الخارجية الأمريكية", "ORG")),
+    ("وصوت مجلس النواب على مشروع القانون بعد جلسة طويلة.", ("مجلس النواب", "ORG")),
+    ("وأكد رئيس مجلس النواب العراقي أن الجلسة ستعقد غدا.", ("مجلس النواب العراقي", "ORG")),
+    ("وصل الأمير إلى منطقة تبوك صباح اليوم لافتتاح المشروع.", ("منطقة تبوك", "GPE")),
+    ("وضبطت دوريات حرس الحدود قاربا قرب الساحل.", ("حرس الحدود", "ORG")),
+])
+def test_multiword_institutions_are_one_mention(text, expected):
+    got = {(e.text, e.label) for e in _tag(text).entities}
+    assert expected in got, got
+    inner = expected[0].split()
+    assert not any(t in inner for t, _ in got), got  # no piece of the name left as a mention of its own
+
+
+def test_kb_spans_on_given_tags_and_guards():
+    from khabar.ner.kbspans import mark
+
+    w = ["وقال", "مراسل", "بي", "بي", "سي", "إن", "الوضع", "هادئ"]  # the tagger split the broadcaster
+    assert mark(w, ["O", "O", "B-ORG", "B-PER", "I-PER", "O", "O", "O"]) == \
+        ["O", "O", "B-ORG", "I-ORG", "I-ORG", "O", "O", "O"]
+    w = ["وصل", "إلى", "منطقة", "تبوك"]
+    assert mark(w, ["O", "O", "O", "B-LOC"]) == ["O", "O", "O", "B-LOC"]  # ANERcorp convention: head left out
+    assert mark(w, ["O", "O", "O", "B-LOC"], stage=True) == ["O", "O", "B-LOC", "I-LOC"]
+    # only the complement of a preposition was tagged: the country keeps its own mention
+    w = ["دعم", "التحالف", "العربي", "لدعم", "الشرعية", "في", "اليمن", "القوات"]
+    t = ["O", "O", "O", "O", "O", "O", "B-LOC", "O"]
+    assert mark(w, t) == t
+    # a mention crossing the name's edge is left alone
+    w = ["وقالت", "وزارة", "الخارجية", "الأمريكية", "جون", "كيري"]
+    t = ["O", "O", "O", "B-PER", "I-PER", "I-PER"]
+    assert mark(w, t) == t
+    # a person glued to the broadcaster's name: cut at the proclitic
+    w = ["يقول", "سمير", "لبي", "بي", "سي", "إنه"]
+    assert mark(w, ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O"]) == ["O", "B-PER", "B-ORG", "I-ORG", "I-ORG", "O"]
+    # a listed institution + a nationality the KB does not list with it: left to the linker / event coder
+    w = ["خطف", "وكيل", "وزارة", "النقل", "الفلسطينية", "أمس"]
+    assert mark(w, ["O"] * 6) == ["O"] * 6
+    assert mark(w[:4] + ["أمس"], ["O"] * 5) == ["O", "O", "B-ORG", "I-ORG", "O"]
+    assert mark([], []) == [] and mark(["a", "b"], ["O"]) == ["O"]

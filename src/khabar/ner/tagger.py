@@ -19,6 +19,7 @@ from pathlib import Path
 
 from khabar.document import Document, Entity
 from khabar.ner.boundaries import fix as fix_boundaries
+from khabar.ner.kbspans import mark as mark_kb_spans
 from khabar.ner.features import core, entity_features, resources, sent_feature_parts, stems
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "models" / "ner_crf.crfsuite"
@@ -200,6 +201,8 @@ def propagate(sents: list[list[str]], tags: list[list[str]], max_len: int = 4) -
 
 PROPAGATE_SURNAME = True
 BOUNDARY_FIX = True  # khabar.ner.boundaries rules after the tagger, before propagation (docs/bench/ner.md, session 4)
+KB_SPANS_EVAL = False  # khabar.ner.kbspans in tag_sentences: off — ANERcorp leaves heads out (dev 83.46 → 82.03)
+KB_SPANS = True  # khabar.ner.kbspans in the document stage tag(), with stage=True
 PROPAGATE_BLOCK = 50  # sentences per consistency block (0 disables propagation)
 
 
@@ -216,6 +219,8 @@ def tag_sentences(sents: list[list[str]], model: Path | None = None, block: int 
         tags += tag_block(sents[i:i + step], model, neural)
     if BOUNDARY_FIX:
         tags = [fix_boundaries(w, t) for w, t in zip(sents, tags)]
+    if KB_SPANS_EVAL:
+        tags = [mark_kb_spans(w, t) for w, t in zip(sents, tags)]
     if block:
         for i in range(0, len(sents), block):
             tags[i:i + block] = propagate(sents[i:i + block], tags[i:i + block])
@@ -289,7 +294,9 @@ def tag(doc: Document) -> Document:
     Each entity's ``start``/``end`` are the original-text offsets of its first and last token; ``label`` is
     PER | ORG | LOC | GPE | MISC; ``subtype`` a FANE fine class when the subtype model is shipped. The tagger's
     mentions are repaired by :func:`khabar.ner.boundaries.fix` (with ``admin=True``: ``محافظة حمص`` keeps its head,
-    unlike ANERcorp's annotation) before propagation. Sentences are
+    unlike ANERcorp's annotation) before propagation; after propagation, multi-word KB and institution names
+    become one mention (:func:`khabar.ner.kbspans.mark` with ``stage=True``, when :data:`KB_SPANS`:
+    ``قوات سوريا الديمقراطية``, ``منطقة تبوك``). Sentences are
     tagged in blocks of :data:`PROPAGATE_BLOCK` (label consistency is enforced inside a block), so a 5 MB article
     streams in bounded memory. Without a model file the stage leaves ``entities`` empty and adds a warning.
     """
@@ -310,6 +317,8 @@ def tag(doc: Document) -> Document:
             tags_b = [fix_boundaries(w, t, admin=True) for w, t in zip(words_b, tags_b)]
         if PROPAGATE_BLOCK:
             tags_b = propagate(words_b, tags_b)
+        if KB_SPANS:  # after propagation: a name merged into a longer one must still count as evidence
+            tags_b = [mark_kb_spans(w, t, stage=True) for w, t in zip(words_b, tags_b)]
         for toks, words, tags in zip(toks_b, words_b, tags_b):
             for a, b, label in _spans(tags):
                 sub = subtype(words[a:b], words[max(0, a - 2):a], words[b:b + 2], label)
