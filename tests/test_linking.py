@@ -562,3 +562,42 @@ def test_khobar_needs_a_place_context_word():
     doc = run("رابط الخبر: افتتاح مشروع جديد في الخبر والدمام.", "2015-08-01")
     khobar = [e for e in doc.entities if e.english == "Khobar"]
     assert len(khobar) == 1 and doc.text[khobar[0].start - 3:khobar[0].start] == "في "
+
+
+# --- session 4: English names composed for unlinked institutions (khabar.link.nil_names) -------------------------
+
+@pytest.mark.parametrize("sentence, surface, english", [
+    ("أعلنت وزارة العمل أمس عن برنامج جديد للتوظيف.", "وزارة العمل", "Ministry of Labour"),
+    ("قالت لجنة الرقابة ومكافحة الفساد إنها فتحت تحقيقا.", "لجنة الرقابة ومكافحة الفساد",
+     "Oversight and Anti-Corruption Committee"),
+    ("وافقت الهيئة الوطنية للانتخابات على الجدول الزمني.", "الهيئة الوطنية للانتخابات", "National Elections Authority"),
+    ("تخرج الباحث في جامعة الشيخ زايد قبل عامين.", "جامعة الشيخ زايد", "Sheikh Zayed University"),
+    ("نقل المصاب إلى مستشفى الملك فهد التخصصي مساء الخميس.", "مستشفى الملك فهد التخصصي",
+     "King Fahd Specialist Hospital"),
+    ("أعلنت هيئة الطيران المدني الكويتية تعليق الرحلات.", "هيئة الطيران المدني الكويتية",
+     "Civil Aviation Authority (Kuwait)"),
+    ("افتتح مركز الملك عبدالله للدراسات فرعا جديدا.", "مركز الملك عبدالله للدراسات", "King Abdullah Centre for Studies"),
+    ("رفع البنك المركزي سعر الفائدة.", "البنك المركزي", "Central Bank"),
+])
+def test_nil_institution_gets_a_composed_english_name(sentence, surface, english):
+    doc = run(sentence, ents=[(surface, "ORG")])
+    e = find(doc, surface)
+    assert (e.english, e.link, e.kb_id) == (english, "composed", None)
+    assert (e.start, e.end) == (sentence.index(surface), sentence.index(surface) + len(surface))
+
+
+@pytest.mark.parametrize("sentence, surface", [
+    ("تحدث النادي سامي عن المباراة.", "النادي سامي"),               # a definite head followed by a name
+    ("أعلن الاتحاد الدولي للعبة قرارا.", "الاتحاد الدولي للعبة"),   # an unknown complement word
+    ("فازت جامعة تيمبل بفيلاديلفيا بالجائزة.", "جامعة تيمبل بفيلاديلفيا"),  # a preposition phrase inside the span
+])
+def test_nil_institution_not_understood_keeps_the_transliteration(sentence, surface):
+    doc = run(sentence, ents=[(surface, "ORG")])
+    e = find(doc, surface)
+    assert e.kb_id is None and e.link == "translit"
+    assert e.english and not any(w in e.english for w in ("Ministry", "University", "Club", "Federation"))
+
+
+def test_composed_names_never_apply_to_persons():
+    doc = run("قال وزارة العمل إنه سيحضر.", ents=[("وزارة العمل", "PER")])
+    assert find(doc, "وزارة العمل").link != "composed"

@@ -21,8 +21,10 @@ Public entry: :func:`link` (``Document -> Document``, in place). Steps, in order
    person named with the same office earlier in the document, else the office holder on ``doc.pub_date``
    (:meth:`KB.office_holder`; a UN envoy by the article's main country), or at least the actor code (``RUSGOV``);
    a former-office marker (السابق، الأسبق) stops resolution.
-6. **NIL**: ``english`` is a Latin transliteration (:func:`khabar.link.translit.transliterate` when available,
-   else the ANETAC/google word table of the KB, else a letter map), ``kb_id`` None, ``link="translit"``.
+6. **NIL**: an institution phrase (ORG/LOC/MISC/GPE) whose every word is understood gets an English name composed
+   by :func:`khabar.link.nil_names.compose` (``وزارة العمل السعودية`` → ``Ministry of Labour (Saudi Arabia)``,
+   ``link="composed"``); any other NIL mention gets a Latin transliteration (:func:`khabar.link.translit.transliterate`
+   when available, else the ANETAC/google word table of the KB, else a letter map), ``link="translit"``; ``kb_id`` None.
 
 Linked places get ``label`` GPE (countries, cities, states) or LOC (other places), and ``lat``/``lon``.
 Never raises on any input (errors inside one mention leave that mention unlinked).
@@ -35,6 +37,7 @@ import re
 
 from khabar.document import Document, Entity
 from khabar.kb.store import KB, KBEntity, alias_key, get_kb, tokens
+from khabar.link.nil_names import compose as compose_institution
 from khabar.paths import KB_DIR, LEXICONS
 from khabar.text.normalize import normalize, strip_clitics
 
@@ -45,6 +48,7 @@ GROUP_ROLES = {"MILITARY", "POLICE", "GOVERNMENT", "OFFICIALS", "DELEGATION", "D
                "BUSINESS", "MEDIA"}
 GENERIC_ROLES = {"MINISTER", "ADVISER", "SPOKESPERSON", "COMMANDER", "GENERAL", "AMBASSADOR", "SECRETARY_GENERAL"}
 _PLACE_SUB = {"country", "city", "region"}
+_COMPOSE_LABELS = frozenset({"ORG", "LOC", "MISC", "GPE"})  # NIL labels whose institution phrases get composed names
 _GPE_SUB = {"country", "city"}
 
 
@@ -765,10 +769,14 @@ def _link(doc: Document) -> None:
     # by the document's country (مجلس الشيوخ in a US story → مجلس الشيوخ الأمريكي)
     _org_short_forms(doc)
     _country_completion(doc, kb, dc)
-    # NIL transliteration
+    # NIL: an institution phrase gets a composed English name (وزارة العمل → Ministry of Labour), else a transliteration
     for ent in doc.entities:
         if ent.kb_id is None and ent.english is None and ent.link != "role":
             _drop_conjunction(ent, kb)
+            composed = compose_institution(ent.text, kb, romanize) if ent.label in _COMPOSE_LABELS else None
+            if composed:
+                ent.english, ent.link = composed, "composed"
+                continue
             try:
                 ent.english = romanize(ent.text, kb) or None
             except Exception:  # noqa: BLE001
