@@ -100,6 +100,8 @@ def test_build_full(shared, tmp_path):
     assert not any(a.startswith("ولاية ") for e in kb2.entities.values() if e.id.startswith("city:")
                    for a in e.aliases)
     assert kb2.lookup("كابل")[0].country == "AFG"
+    # one Arabic label on two differently named cities: only the one it transliterates keeps it (Kobe ≠ كوبنهاغن)
+    assert [e.english for e in kb2.lookup("كوبنهاغن")] == ["Copenhagen"]
 
 
 def test_lookup_normalisation_tatweel_diacritics_persian_letters(kb):

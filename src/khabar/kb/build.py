@@ -186,12 +186,18 @@ def plausible_translit(ar: str, en: str, cutoff: float = 45.0) -> bool:
     """True when an Arabic place name plausibly transliterates the English one (consonant skeletons compared with
     rapidfuzz ratio ≥ ``cutoff``). Used to drop world-cities rows whose Arabic label is an unrelated word
     ("ذكر" for Male, "إنسان" for Doba, "جبل" for Dutse)."""
+    return translit_score(ar, en) >= cutoff
+
+
+def translit_score(ar: str, en: str) -> float:
+    """rapidfuzz ratio (0–100) of the consonant skeletons of an Arabic and an English place name; 0 when either
+    skeleton is empty."""
     from rapidfuzz import fuzz
     a, b = _ar_skeleton(ar), _en_skeleton(en)
     a = re.sub(r"(.)\1", r"\1", a)
     if not a or not b:
-        return False
-    return fuzz.ratio(a, b) >= cutoff
+        return 0.0
+    return fuzz.ratio(a, b)
 
 
 def cities(shared: Path, by_en: dict[str, str]) -> list[dict]:
@@ -218,7 +224,14 @@ def cities(shared: Path, by_en: dict[str, str]) -> list[dict]:
             prior = min(6.0, math.log10(pop + 10) - 1.5) if pop else 1.0
             out.append(_ent(f"city:{iso or 'XXX'}:{slug(en)}", "GPE", en, iso, iso, [ar], (), None, None, "city",
                             prior, "world-cities"))
-    return out
+    # One Arabic label given to cities of different English names (كوبنهاغن for Copenhagen and for Kobe): keep the
+    # rows whose English it transliterates best (skeleton ratio within 25 points of the best); same-name cities of
+    # different countries (Tripoli, Libya / Lebanon) score alike and all stay.
+    score = {id(e): translit_score(e["aliases"][0], e["english"]) for e in out}
+    best: dict[str, float] = {}
+    for e in out:
+        best[e["aliases"][0]] = max(best.get(e["aliases"][0], 0.0), score[id(e)])
+    return [e for e in out if score[id(e)] >= best[e["aliases"][0]] - 25]
 
 
 def translit_table(shared: Path) -> tuple[dict[str, str], set[str]]:
