@@ -90,6 +90,13 @@ def test_deputy_crown_prince_is_its_own_role(date, holder, role):
     assert roles and roles[0].english == holder and roles[0].role == role and roles[0].actor_code == "SAUGOV"
 
 
+def test_role_phrase_tagged_as_a_name_links_to_the_office_holder():
+    # the tagger took the bare role phrase for a person's name: it must not be romanised as a name
+    doc = run("وأشار أمير الكويت إلى أن بلاده تدين الهجوم.", date="2018-03-26", ents=[("أمير الكويت", "PER")])
+    e = find(doc, "أمير الكويت")
+    assert e.english == "Sabah Al-Ahmad Al-Jaber Al-Sabah" and e.link == "role" and e.actor_code == "KWTGOV"
+
+
 def test_role_without_known_holder_gives_actor_code():
     doc = run("وقال وزير الدفاع الكيني إن القوات جاهزة.")
     r = [e for e in doc.entities if e.link == "role" and e.role == "DEFENCE_MINISTER"]

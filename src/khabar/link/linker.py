@@ -519,6 +519,18 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
             if host is not None and host.label == "PER" and host.start <= a < host.end:
                 if rm.role not in GROUP_ROLES:
                     host.role = host.role or rm.role
+                    if (host.kb_id is None and host.start == a and host.end == b and country
+                            and rm.role not in GENERIC_ROLES):
+                        # the tagger took the bare role phrase for a name (وأشار [أمير الكويت] إلى …): it refers to
+                        # the holder named earlier, else to the KB's holder on the publication date
+                        person = named_holder(rm.role, country, rm.agent, a)
+                        holder = kb.office_holder(rm.role, country, doc.pub_date) if person is None else None
+                        if person is not None:
+                            host.english, host.kb_id = person.english, person.kb_id
+                            host.country, host.actor_code = person.country or country, person.actor_code
+                            host.link, host.score = "role", 90.0
+                        elif holder is not None:
+                            _apply(host, holder, "role", 90.0, doc.pub_date, correct_label=False)
                     if host.kb_id is None and country and rm.agent:
                         host.country = host.country or country
                         host.actor_code = host.actor_code or country + rm.agent
