@@ -324,3 +324,11 @@ def test_seed_required_dates():
         assert i >= 0
         hit = [t for t in found if t.start < i + len(g["text"]) and i < t.end]
         assert hit and hit[0].value == g["value"], (g, [(t.text, t.value) for t in hit])
+
+
+@pytest.mark.parametrize("text,value", [("عين في نيسان/أبريل2015 مبعوثا", "2015-04"),
+                                        ("وفي 5 مايو2017 غادر", "2017-05-05")])
+def test_month_glued_to_its_year(text, value):
+    # noisy text drops the space between a month name and its year; the year must not be lost
+    tx = find_timexes(text, "2018-08-13")
+    assert [t.value for t in tx] == [value]

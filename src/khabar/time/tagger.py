@@ -71,8 +71,9 @@ def _rx() -> dict[str, re.Pattern[str]]:
     """All rule regexes (compiled once). Keys name the handler in :func:`_handlers`."""
     L = lexicon()
     CL = r"(?<!\w)[وف]?[بلك]?"
-    MON = _w(L.months)
-    HMON = _w(L.hijri_months)
+    # a month name may touch its year in noisy text (أبريل2015): digits may follow it, letters may not
+    MON = alt(L.months) + r"(?![^\W\d_])"
+    HMON = alt(L.hijri_months) + r"(?![^\W\d_])"
     WD = _w(L.weekdays)
     NUMW = _w([f for f, v in L.numbers.items() if v is not None])
     NUM = rf"(?:\d+(?:[.,]\d+)?|{NUMW}(?:\s+و\s*{NUMW})?)"
