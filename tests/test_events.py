@@ -939,3 +939,89 @@ def test_the_one_condemning_an_attack_is_not_its_attacker():
     ev = next(e for e in d.events if e.type == "ASSAULT")
     assert all(a.country != "EGY" for a in ev.sources + ev.targets)
     assert any(e.type == "ACCUSE" and e.source is not None and e.source.country == "EGY" for e in d.events)
+
+
+def test_an_unlinked_misc_name_is_not_an_actor():
+    # "مليارات دولار" / "الله أكبر" tagged MISC by the NER with no KB entry: never a source or a target
+    text = "وقال الوزير إن البلدين وقعا صفقة أسلحة بقيمة ثلاثة مليارات دولار بين مصر وفرنسا."
+    d = _doc(text, [("مصر", "GPE", "EGY", "EGY", "country:egypt"), ("فرنسا", "GPE", "FRA", "FRA", "country:france")])
+    i = text.index("دولار")
+    d.entities.append(Entity(i, i + len("دولار"), "دولار", "MISC", english="Dollar", link="translit"))
+    d.entities.sort(key=lambda e: e.start)
+    code_events(d)
+    assert d.events
+    assert all(a.text != "دولار" for e in d.events for a in e.sources + e.targets)
+    assert any(a.country == "EGY" for e in d.events for a in e.sources)
+
+
+def test_those_calling_for_an_inquiry_are_not_parties_of_the_event_investigated():
+    import khabar
+
+    # the one asking for an investigation into an attack is neither its attacker nor its victim
+    d = khabar.analyze("طالبت الحكومة الأردنية بتحقيق في الغارة على مدينة درعا.", "2024-05-10")
+    ev = next(e for e in d.events if e.type == "ASSAULT")
+    assert all(a.country != "JOR" for a in ev.sources + ev.targets)
+    d = khabar.analyze("دعت الأمم المتحدة، السبت، إلى إجراء تحقيق في الهجوم الذي شهدته مدينة بنغازي.", "2024-05-10")
+    ev = next(e for e in d.events if e.type == "ASSAULT")
+    assert all(a.actor_code != "IGOUNO" for a in ev.sources + ev.targets)
+
+
+def test_the_subject_of_a_relative_verb_is_its_head_not_the_mention_after_it():
+    # "الذي يدعم X": X is the one supported; with an object pronoun ("التي تدعمها X") X is the supporter
+    text = "وقال قائد في التحالف الذي يدعم الرئيس بشار الأسد لرويترز إن السكان سيغادرون البلدة."
+    d = code_events(_doc(text, [("بشار الأسد", "PER", "SYR", "SYRGOV", "person:bashar al-assad"),
+                                ("رويترز", "ORG", "GBR", "GBRMED", "org:reuters")]))
+    ev = next(e for e in d.events if e.type == "SUPPORT")
+    assert all(a.country != "SYR" for a in ev.sources)
+    assert any(a.country == "SYR" for a in ev.targets)
+    text = "وقالت المعارضة التي تدعمها تركيا إن مقاتليها سيطروا على القرية."
+    d = code_events(_doc(text, [("تركيا", "GPE", "TUR", "TUR", "country:turkey")]))
+    ev = next(e for e in d.events if e.type == "SUPPORT")
+    assert any(a.country == "TUR" for a in ev.sources)
+
+
+def test_a_coordinated_verb_shares_the_previous_verbs_subject_not_its_object():
+    text = "طردت السعودية السفير الكندي واستدعت سفيرها."
+    d = code_events(_doc(text, [("السعودية", "GPE", "SAU", "SAU", "country:saudi arabia"),
+                                ("السفير الكندي", "PER", "CAN", "CANGOV", None)]))
+    ev = next(e for e in d.events if e.trigger.text.startswith("واستدعت"))
+    assert [a.country for a in ev.sources] == ["SAU"]
+    d = code_events(_doc("اعتقلت الشرطة المصرية عشرات المتظاهرين وأطلقت النار في الهواء."))
+    ev = next(e for e in d.events if e.type == "ASSAULT")
+    assert ev.sources and ev.sources[0].actor_code == "EGYCOP"
+    assert all(a.actor_code != "OPP" for a in ev.sources)
+    # a subject right after the co-ordinated verb is its own
+    d = code_events(_doc("اعتقل المسلحون الصحفي وقصف الجيش العراقي مواقعهم."))
+    ev = next(e for e in d.events if e.trigger.text.startswith("وقصف"))
+    assert ev.sources and ev.sources[0].actor_code == "IRQMIL"
+
+
+def test_a_comma_after_the_subject_of_accuse_keeps_the_object_and_its_allegation():
+    # "اتهمت X، Y بقصف …": the comma sets off the subject; Y is the one accused and the shelling is only alleged
+    text = "اتهمت الخارجية التركية، الحكومة السورية بقصف المدينة."
+    d = code_events(_doc(text, [("الخارجية التركية", "ORG", "TUR", "TURGOV", None),
+                                ("الحكومة السورية", "ORG", "SYR", "SYRGOV", None)]))
+    assert [e.type for e in d.events] == ["ACCUSE"]
+    ev = d.events[0]
+    assert [a.actor_code for a in ev.sources] == ["TURGOV"]
+    assert [a.actor_code for a in ev.targets] == ["SYRGOV"]
+    # a place phrase after the comma is not an object: "اتهم الوزير، في مؤتمر بالقاهرة، …" keeps its bound
+    from khabar.events.coder import _after_bound, resources, sentence_triggers
+    d = _doc("اتهم الوزير المصري، في مؤتمر بالقاهرة، الحكومة بالفشل.")
+    toks = d.tokens
+    t = next(x for x in sentence_triggers(toks) if x.entry.type == "ACCUSE")
+    assert toks[_after_bound(toks, t, resources()) + 1].text == "،"
+
+
+
+def test_a_relative_verb_with_a_pronoun_back_to_its_head_keeps_the_subject_after_it():
+    # "التي أفرجت عنها الشرطة": the police released her (عنها refers back to the head); so does "الذي دعا فيه X"
+    text = "وقالت الناشطة التي أفرجت عنها الشرطة البريطانية إنها ستعود إلى عملها."
+    d = code_events(_doc(text, [("الشرطة البريطانية", "ORG", "GBR", "GBRCOP", None)]))
+    ev = next(e for e in d.events if e.type == "RETREAT")
+    assert [a.actor_code for a in ev.sources] == ["GBRCOP"]
+    text = "ففي الوقت الذي دعا فيه أردوغان إلى هدنة، رفض بوتين ذلك."
+    d = code_events(_doc(text, [("أردوغان", "PER", "TUR", "TURGOV", "person:erdogan"),
+                                ("بوتين", "PER", "RUS", "RUSGOV", "person:putin")]))
+    ev = next(e for e in d.events if e.type == "REQUEST")
+    assert [a.actor_code for a in ev.sources] == ["TURGOV"]

@@ -16,7 +16,9 @@ Method (dictionary- and rule-based, in the tradition of TABARI/PETRARCH, adapted
    one before it (SVO) is the source, a second unmarked one after a transitive verb the target. For event nouns a
    following genitive is the source (احتجاجات الطلاب) or target (مقتل X, اعتقال X) as the lexicon says; a
    nationality adjective right after the noun is the source (غارة إسرائيلية). Symmetric events (met, talked):
-   co-ordinated parties are split into source = the first, targets = the others.
+   co-ordinated parties are split into source = the first, targets = the others. A verb right after a relative
+   pronoun (التحالف الذي يدعم X) takes X as its object unless a pronoun refers back to the head; a و-verb with no
+   subject of its own shares the previous verb's subject; unlinked MISC names (دولار، الله) are never actors.
 4. **Place** — a linked GPE/LOC after في / ب / قرب in the sentence (the most specific: city over country).
    **Date** — the nearest DATE/TIME timex of the sentence, else the publication date (``source: pub_date``).
 5. **Modality** — negated (لم، لن، لا، ما، نفى), requested (دعا إلى، طالب، حث → a REQUEST event whose ``mode``
@@ -77,6 +79,7 @@ _FW = _function_words()
 _DEMONYM_PLURAL_SUF = tuple(_FW["demonym_plural_suffixes"])
 _SELF_COMP = frozenset(_FW["self_complementisers"])
 _NUMBER_WORDS = frozenset(_FW["number_words"])
+_OBJ_SUFFIXES = tuple(_FW["object_pronoun_suffixes"])
 
 
 # ------------------------------------------------------------------------------------------------ KB access
@@ -388,6 +391,8 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
         code = e.actor_code or country
         if not (country or code or e.english or label in ("PER", "ORG")):
             continue
+        if not (e.kb_id or country or code) and (label,) in res.filters.get("unlinked_not_actor", ()):
+            continue  # an unlinked MISC name ("مليارات دولار", "الله أكبر") is not a participant
         actor = Actor(english=e.english, country=country, actor_code=code, kb_id=e.kb_id, start=e.start,
                       end=e.end, text=e.text)
         for j in range(a, b):
@@ -659,6 +664,7 @@ def _after_bound(toks: list[Token], t: _Trig, res: Resources) -> int:
     start = t.b
     j = t.b - 1
     budget = _AFTER_WIN
+    apposed = False
     while budget > 0:
         k = j + 1
         if k >= len(toks) or toks[k].text in _STRONG_BOUND:
@@ -676,10 +682,31 @@ def _after_bound(toks: list[Token], t: _Trig, res: Resources) -> int:
                 j = m
                 start = m + 1
                 continue
+            if not apposed and _subject_comma(toks, t, k, res):
+                apposed = True
+                j = k
+                continue
             break
         j = k
         budget -= 1
     return j
+
+
+def _subject_comma(toks: list[Token], t: _Trig, k: int, res: Resources) -> bool:
+    """True when the comma at token ``k`` only separates the subject of an ``object_then_b`` verb (اتهم، هدد، طالب
+    …) from its object and that object's ب-phrase: "اتهمت المعارضة، النظام بالتخطيط لـ…". The subject is 1–4
+    tokens right after the one-word verb; after the comma come a non-preposition word and, within 4 more tokens
+    before any comma, a ب-word."""
+    if t.b - t.a != 1 or not 0 < k - t.b <= 4 or not res.match("object_then_b", toks, t.a):
+        return False
+    if k + 1 >= len(toks) or toks[k + 1].norm in _PREP_WORDS or toks[k + 1].norm[:1] == "ب":
+        return False
+    for m in range(k + 2, min(len(toks), k + 6)):
+        if toks[m].text in _COMMA or toks[m].text in _STRONG_BOUND:
+            return False
+        if toks[m].norm[:1] == "ب" and len(toks[m].norm) > 3:
+            return True
+    return False
 
 
 def _modality(toks: list[Token], trig: _Trig, res: Resources) -> str:
@@ -810,6 +837,16 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                 if u.entry.type != "REJECT" and (u.entry.pos == "n" or u.definite):
                     u.rejected_by = t
                     u.drop = True
+                break
+    for k, t in enumerate(trigs):
+        if t.entry.type == "ACCUSE" and t.entry.mode == "investigate":
+            # "دعا المجلس إلى تحقيق في الهجوم": the event investigated has no agent/victim before the inquiry
+            for u in trigs[k + 1:]:
+                if u.a - t.b > 3:
+                    break
+                if (u.entry.type != "ACCUSE" and _nominal(toks, u)
+                        and any(res.match("inquiry_prep", toks, j) for j in range(t.b, u.a))):
+                    u.object_of = u.object_of or t
                 break
     for k, t in enumerate(trigs):
         if not t.drop and _not_an_event(toks, t, res):
@@ -1200,8 +1237,19 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         inside = [m for m in mentions if t.a < m.a and m.b < t.b and m.marker is None and not m.is_place]
         if inside:
             (targets if "pass" in e.flags else sources).extend(inside)
-    if not noun and not sources:
-        # SVO: a subject right before the verb, separated only by particles (وكان X قد استقبل Y، X وY يرفضان)
+    coord = not noun and toks[t.a].norm[:1] == "و"
+    if coord and not sources and not (unmarked_after and unmarked_after[0].a - t.b <= 1):
+        # "طردت الرياض السفير واستدعت سفيرها": a co-ordinated verb with no subject after it shares the previous
+        # verb's subject (not that verb's object, the mention right before it,
+        # which the SVO rule below would take; a subject right after the verb, "وردت القوات", is its own)
+        prev = [u for u in trigs if u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite
+                and not u.drop]
+        if prev and prev[-1].sources and t.a - prev[-1].b <= 8 and not any(
+                x.text in _STRONG_BOUND or x.text in _COMMA for x in toks[prev[-1].b:t.a]):
+            sources.extend(m for m in prev[-1].sources if m not in targets)
+    if not noun and not sources and not (coord and unmarked_after and unmarked_after[0].a - t.b <= 1):
+        # SVO: a subject right before the verb, separated only by particles (وكان X قد استقبل Y، X وY يرفضان);
+        # not before a co-ordinated verb with its subject right after it ("اعتقل المسلحون الصحفي وقصف الجيش …")
         svo = _svo_subject(toks, t, before)
         if svo:
             (targets if "pass" in e.flags else sources).extend(svo)
@@ -1227,6 +1275,11 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             # "قتل 4 جنود إثيوبيين": a counted group after the verb is the victim (passive reading)
             targets.append(unmarked_after[0])
             unmarked_after = unmarked_after[1:]
+        relative = not noun and not sources and "pass" not in e.flags and _relative_verb(toks, t, res)
+        if unmarked_after and relative:
+            # "التحالف الذي يدعم الأسد": the subject is the head before the relative pronoun, what follows the object
+            targets.append(unmarked_after[0])
+            unmarked_after = []
         if unmarked_after and not noun:
             if "pass" in e.flags:
                 targets.append(unmarked_after[0])
@@ -1322,6 +1375,31 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         sources = [agent_gen] + [m for m in sources if m is not agent_gen]
     t.sources = sources
     t.targets = [m for m in targets if m not in sources]
+
+
+def _relative_verb(toks: list[Token], t: _Trig, res: Resources) -> bool:
+    """True for a one-word verb trigger right after a relative pronoun (``relative_pronoun`` in
+    events_filters.tsv) that carries no object pronoun (``object_pronoun_suffixes``): "الذي يدعم" (who supports)
+    but not "الذي تدعمه" (whom … supports)."""
+    if t.b - t.a != 1 or t.a == 0 or not res.match("relative_pronoun", toks, t.a - 1):
+        return False
+    w = toks[t.a].norm
+    stem = t.entry.words[0]
+    k = w.find(stem)
+    if k < 0:
+        return False  # the stem is not visible in the word: unknown inflection, leave it to the general rules
+    if w[k + len(stem):].endswith(_OBJ_SUFFIXES):
+        return False
+    # the pronoun back to the head may sit later in the clause ("الذي دعا فيه أردوغان"، "التي أفرجت عنها الشرطة"،
+    # "الذي تعهد الجيش بإجرائه"): then the mention after the verb is its subject
+    for j in range(t.b, min(len(toks), t.b + 7)):
+        x = toks[j]
+        if x.text in _COMMA or x.text in _STRONG_BOUND:
+            break
+        if res.match("resumptive", toks, j) or (x.norm[:1] in "بل" and len(x.norm) > 4
+                                                 and x.norm.endswith(_OBJ_SUFFIXES)):
+            return False
+    return True
 
 
 def _b_clitic_city(m: _Mention) -> bool:
