@@ -608,3 +608,11 @@ def test_nil_institution_not_understood_keeps_the_transliteration(sentence, surf
 def test_composed_names_never_apply_to_persons():
     doc = run("قال وزارة العمل إنه سيحضر.", ents=[("وزارة العمل", "PER")])
     assert find(doc, "وزارة العمل").link != "composed"
+
+
+def test_how_is_not_kyiv_without_a_place_context():
+    # كيف ("how") is also an old spelling of Kyiv: only after a place context word is it the city
+    text = "وتساءل الوزير كيف يمكن أن تستمر الحرب، فيما وصل الرئيس إلى كيف أمس."
+    doc = run(text, date="2018-03-01", ents=[("كيف", "GPE")])
+    kyiv = [e for e in doc.entities if e.english == "Kyiv"]
+    assert [e.start for e in kyiv] == [text.rindex("كيف")]
