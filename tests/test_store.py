@@ -647,3 +647,14 @@ def test_gdelt_export_has_no_carriage_returns_in_fields(tmp_path: Path):
             got = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
         assert len(got) == 1 and len(got[0]) == (61 if f.name == "gdelt-events.tsv" else 16), got
     assert store._s("a\rb\x0bc\x85d") == "a b c d"
+
+
+def test_event_day_of_month_and_week_values():
+    from khabar.store.aggregate import event_day
+    # an event of an earlier month is filed under that month, not under the article's day
+    assert event_day({"date": {"value": "2014-12"}}, "2015-08-06") == "2014-12-01"
+    assert event_day({"date": {"value": "2025-W07"}}, "2025-03-01") == "2025-02-10"
+    assert event_day({"date": {"value": "2014-12-20"}}, "2015-08-06") == "2014-12-20"
+    assert event_day({"date": {"value": "2014"}}, "2015-08-06") == "2015-08-06"
+    assert event_day({"date": {"value": "2014-13"}}, "2015-08-06") == "2015-08-06"
+    assert event_day({}, None) is None

@@ -9,14 +9,17 @@
   positive 60-bit integer (so it is stable across runs, machines and DuckDB versions, and fits BIGINT); it is the
   ``GlobalEventID`` of the GDELT export. Actors and places are identified by KB id, else CAMEO actor code,
   else lower-cased English name, else country, else normalised surface text; ``-`` when absent.
-- An event's ``day`` is its resolved TIMEX3 date when that is a full calendar date (``YYYY-MM-DD``), else the
-  article's publication date (GDELT also dates events by their article), else None.
+- An event's ``day`` is its resolved TIMEX3 date when that is a full calendar date (``YYYY-MM-DD``); the first day
+  of the period when the value is a month (``2014-12`` → 2014-12-01) or an ISO week (``2025-W07`` → its Monday),
+  so that ``--since``/``--until`` find events of an earlier month; else the article's publication date (GDELT
+  also dates events by their article), else None. The exact TIMEX3 value stays in ``date_value``.
 
 The SQL of the aggregate views (``entities``, ``events_agg``) is here too; the tables they read are defined in
 :mod:`khabar.store.duckdb_store`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import re
@@ -27,6 +30,8 @@ from khabar.text.normalize import normalize
 
 _WS = re.compile(r"\s+")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_WEEK = re.compile(r"^\d{4}-W\d{2}$")
 
 
 def norm_surface(text: str | None) -> str:
@@ -64,10 +69,19 @@ def place_key(p: dict[str, Any] | None) -> str:
 
 
 def event_day(ev: dict[str, Any], pub_date: str | None) -> str | None:
-    """``YYYY-MM-DD`` day of an event dict: its full-date TIMEX3 value, else ``pub_date`` (may be None)."""
+    """``YYYY-MM-DD`` day of an event dict: its full-date TIMEX3 value; the first day of a month value
+    (``YYYY-MM``) or the Monday of an ISO week value (``YYYY-Www``); else ``pub_date`` (may be None)."""
     v = (ev.get("date") or {}).get("value")
     if isinstance(v, str) and _FULL_DATE.match(v[:10]) and (len(v) == 10 or v[10] == "T"):
         return v[:10]
+    if isinstance(v, str):
+        try:
+            if _MONTH.match(v):
+                return dt.date(int(v[:4]), int(v[5:7]), 1).isoformat()
+            if _WEEK.match(v):
+                return dt.date.fromisocalendar(int(v[:4]), int(v[6:8]), 1).isoformat()
+        except ValueError:
+            pass  # an impossible month or week number: fall back to the publication date
     return pub_date
 
 
