@@ -404,3 +404,174 @@ def test_cli_pretty_output_does_not_pass_terminal_escapes_through(tmp_path: Path
     p = cli(["analyze", str(f), "--date", DATE])  # stdout is a pipe: rich adds no colour codes of its own
     assert_clean_exit(p)
     assert b"\x1b" not in p.stdout
+
+
+# --------------------------------------------------------------------------- session 4
+class _EvilDate:
+    """A pub_date object whose comparison and str() raise (a buggy caller type)."""
+
+    def __eq__(self, other):
+        raise RuntimeError("no comparison")
+
+    def __str__(self):
+        raise RuntimeError("no str")
+
+    __hash__ = None
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_pipe_unpicklable_items_fail_alone(n_process: int) -> None:
+    # A worker process gets its items by pickling: a lambda or a lock in the batch used to raise PicklingError and
+    # lose the whole batch under n_process=2; a date whose == raises escaped the per-item guard in both modes.
+    import threading
+
+    texts = [A, (lambda: 1), Q, threading.Lock(), A, Q]
+    dates = [DATE, DATE, (lambda: 2), DATE, _EvilDate(), DATE]
+    docs = list(khabar.pipe(texts, pub_dates=dates, n_process=n_process))
+    assert len(docs) == len(texts)
+    assert [bool(d.warnings) for d in docs] == [False, True, True, True, True, False]
+    assert all(w.startswith("failed: ") for d in docs[1:5] for w in d.warnings)
+    assert docs[2].text == Q and docs[3].text == ""
+    for d in (docs[0], docs[5]):
+        assert_promise(d, d.text)
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_pipe_input_iterator_that_raises_keeps_the_texts_read(n_process: int) -> None:
+    # With a process pool, an error raised by the caller's iterator used to discard the texts it had already given.
+    def source():
+        yield A
+        yield Q
+        raise ValueError("source broke")
+
+    got = []
+    with pytest.raises(ValueError, match="source broke"):
+        for d in khabar.pipe(source(), n_process=n_process):
+            got.append(d)
+    assert [d.text for d in got] == [A, Q]
+
+
+def test_jsonl_huge_integer_id_is_read(tmp_path: Path) -> None:
+    # A JSON integer over Python's 4300-digit int limit is valid JSON: the record used to fail as "invalid JSON".
+    from khabar.io.corpus import iter_records
+
+    big = "9" * 5000
+    f = tmp_path / "big.jsonl"
+    f.write_text('{"id": %s, "text": "%s"}\n{"id": "b", "text": %s}\n' % (big, A.strip(), big), encoding="utf-8")
+    recs = list(iter_records([f]))
+    assert len(recs) == 2
+    assert recs[0].error is None and recs[0].id == big and recs[0].text == A.strip()
+    assert recs[1].error == "'text' is not a string (int)"
+
+
+@pytest.mark.parametrize("name", ["entities.xml", "entities.html"])
+def test_cli_doctype_internal_subset_is_not_article_text(tmp_path: Path, name: str) -> None:
+    # An XML page with a DTD internal subset (entity declarations, here an entity "bomb" and an external file):
+    # the entities must stay unexpanded and the subset's closing "]>" used to be analysed as the first text.
+    page = ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY f SYSTEM "file:///etc/hostname">]><rss><channel><item><description>&b; &f; ' + A
+            + "</description></item></channel></rss>")
+    p, d = analyse_file(tmp_path, name, page.encode())
+    assert d is not None
+    assert "]>" not in d["text"] and "aaaaaaaaaa" not in d["text"], d["text"][:80]
+    assert any("لافروف" in e["text"] for e in d["entities"])
+
+
+@pytest.mark.parametrize("sub", ["quotes", "linking", "timex"])
+@pytest.mark.parametrize("content", ["", "{bad\n", "[]\n", '{"x": 1}\n', "DIR"])
+def test_cli_eval_with_a_bad_gold_file_is_a_clear_error(tmp_path: Path, sub: str, content: str) -> None:
+    # An empty gold file used to score 0 with exit 0; broken or foreign JSON gave "error: TypeError …" with exit 1.
+    f = tmp_path if content == "DIR" else tmp_path / "gold.jsonl"
+    if content != "DIR":
+        f.write_text(content, encoding="utf-8")
+    p = cli(["eval", sub, "--path", str(f), "--format", "json"])
+    assert_clean_exit(p)
+    assert p.returncode == 2 and p.stdout == b""
+
+
+def test_cli_eval_ner_on_a_file_without_tokens_is_a_clear_error(tmp_path: Path) -> None:
+    f = tmp_path / "x.conll"
+    f.write_text("{bad\n", encoding="utf-8")
+    p = cli(["eval", "ner", "--test", str(f), "--format", "json"])
+    assert_clean_exit(p)
+    assert p.returncode == 2 and p.stdout == b""
+
+
+LONG_NAME = "a" * 5000  # over every file system's NAME_MAX / PATH_MAX: stat() fails with ENAMETOOLONG
+
+
+@pytest.mark.parametrize("args", [["analyze", LONG_NAME], ["events", "--db", LONG_NAME + ".duckdb"],
+                                  ["eval", "quotes", "--path", LONG_NAME], ["ingest", LONG_NAME, "--db", "DB"]])
+def test_cli_path_too_long_is_a_clear_error(tmp_path: Path, args: list[str]) -> None:
+    # Path.exists() raises OSError for ENAMETOOLONG (it only swallows "not found"): exit 1 and a 5000-character line.
+    args = [str(tmp_path / "s.duckdb") if a == "DB" else a for a in args]
+    p = cli(args)
+    assert_clean_exit(p)
+    assert p.returncode == 2 and len(p.stderr) < 400
+
+
+def test_cli_ingest_path_too_long_among_good_inputs_is_one_failed_unit(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text(A, encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    p = cli(["ingest", str(good), LONG_NAME, "--db", str(db), "-q", "--date", DATE])
+    assert_clean_exit(p)
+    assert p.returncode == 0
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    rows = sorted(con.execute("SELECT status, reason FROM documents").fetchall(), key=str)
+    con.close()
+    assert [r[0] for r in rows] == ["failed", "ok"], rows
+    assert "too long" in rows[0][1]
+
+
+def test_ingest_a_folder_that_cannot_be_listed_is_a_failed_unit(tmp_path: Path, monkeypatch) -> None:
+    # os.walk skips a folder it cannot list without a word: its articles vanished from the batch's accounting.
+    from khabar.io import corpus
+
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "b.txt").write_text(Q, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    recs = list(corpus.iter_records([tmp_path]))
+    assert sorted((Path(r.key).name, r.error) for r in recs) == [
+        ("a.txt", None), ("locked", "cannot list folder: Permission denied")]
+    assert corpus.count_records([tmp_path]) == 2
+
+
+def test_cli_ingest_more_workers_than_cpus_is_capped_with_a_warning(tmp_path: Path) -> None:
+    # Each worker loads every model: --workers 100000 used to be taken as is (memory exhaustion on a real corpus).
+    good = tmp_path / "a.txt"
+    good.write_text(A, encoding="utf-8")
+    p = cli(["ingest", str(good), "--db", str(tmp_path / "s.duckdb"), "-q", "-w", "100000", "--date", DATE])
+    assert_clean_exit(p)
+    assert p.returncode == 0 and b"--workers 100000 is more than" in p.stderr
+    assert b"ok 1" in p.stderr
+
+
+def test_cli_file_of_utf8_and_cp1256_lines_reads_both_halves(tmp_path: Path) -> None:
+    # Two feeds pasted together, one UTF-8 and one Windows-1256: the whole file used to be read as Windows-1256,
+    # so the UTF-8 half became mojibake without a word.
+    data = (A + "\n").encode("utf-8") * 3 + (Q + "\n").encode("cp1256") * 3
+    p, d = analyse_file(tmp_path, "mixed.txt", data)
+    assert d is not None
+    text = (A + "\n") * 3 + (Q + "\n") * 3
+    assert d["text_sha256"] == khabar.Document(text=text).text_sha256, d["source"]
+    assert any("mixed encodings" in w for w in d["warnings"])
+    assert not offset_errors(d, text)
+
+
+def test_stray_bytes_and_pure_cp1256_are_not_taken_for_mixed() -> None:
+    from khabar.io.readers import decode
+
+    assert decode((A * 3).encode() + b"\xe1\n" + Q.encode())[1] == "utf-8"
+    assert decode(((A + "\n") * 3 + "Reuters 2025\n").encode("cp1256"))[1] == "cp1256"

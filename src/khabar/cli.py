@@ -323,6 +323,48 @@ def build_all() -> None:
         Console().print(_call(mod, fn, shared, None))
 
 
+def _gold_file(path: Optional[Path], kind: str) -> Optional[Path]:
+    """Check a user-given evaluation file before scoring (None = the shipped default, not checked): it must be a
+    readable UTF-8 file with at least one record; for ``kind="jsonl"`` every non-blank line a JSON object. A file
+    that fails gives one ``error:`` line and exit status 2 (an empty file used to score 0 without a word)."""
+    if path is None:
+        return None
+    if not path.exists():
+        fail(f"no such evaluation file: {path}")
+    if path.is_dir():
+        fail(f"{path} is a folder, not an evaluation file")
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read evaluation file {path}: {exc}")
+        raise AssertionError from None
+    if not lines:
+        fail(f"evaluation file {path} holds no records")
+    if kind == "jsonl":
+        for i, line in enumerate(lines, 1):
+            try:
+                rec = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                fail(f"{path}: record {i} is not valid JSON ({str(exc)[:80]})")
+                raise AssertionError from None
+            if not isinstance(rec, dict):
+                fail(f"{path}: record {i} is not a JSON object ({type(rec).__name__})")
+    return path
+
+
+def _eval(module: str, path: Optional[Path], *args: Any) -> dict:
+    """Run ``module.evaluate(path, *args)``; with a user-given ``path``, a record without the fields the scorer
+    reads is one ``error:`` line (exit 2) naming the file, not an internal error."""
+    if path is None:
+        return _call(module, "evaluate", None, *args)
+    try:
+        return _call(module, "evaluate", path, *args)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        fail(f"{path} does not look like a {module.rsplit('.', 1)[-1]} evaluation file "
+             f"({type(exc).__name__}: {str(exc)[:80]})")
+        raise AssertionError from None
+
+
 @eval_app.command("ner")
 def eval_ner(
     fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
@@ -331,22 +373,28 @@ def eval_ner(
 ) -> None:
     """Entity-level (conlleval) P/R/F1 per type, micro and macro F1 (0–100)."""
     _ner_mode(ner)
-    print_eval(_call("khabar.eval.ner", "evaluate", test or _shared() / "ner/anercorp/ANERCorp_CamelLab_test.txt"),
-               fmt, "NER")
+    if test is not None:
+        _gold_file(test, "conll")
+        res = _eval("khabar.eval.ner", test)
+        if not res.get("tokens"):
+            fail(f"no tokens read from {test}: expected a CoNLL file (one 'token TAG' pair per line)")
+    else:
+        res = _call("khabar.eval.ner", "evaluate", _shared() / "ner/anercorp/ANERCorp_CamelLab_test.txt")
+    print_eval(res, fmt, "NER")
 
 
 @eval_app.command("linking")
 def eval_linking(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
                  path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/linking-dev.jsonl).")) -> None:
     """Linking accuracy overall, in-KB and NIL (0–100)."""
-    print_eval(_call("khabar.eval.linking", "evaluate", path), fmt, "Linking")
+    print_eval(_eval("khabar.eval.linking", _gold_file(path, "jsonl")), fmt, "Linking")
 
 
 @eval_app.command("timex")
 def eval_timex(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
                path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/timex-dev.jsonl).")) -> None:
     """Timex span F1 and value accuracy (0–100)."""
-    print_eval(_call("khabar.eval.timex", "evaluate", path), fmt, "Timex")
+    print_eval(_eval("khabar.eval.timex", _gold_file(path, "jsonl")), fmt, "Timex")
 
 
 @eval_app.command("events")
@@ -359,7 +407,7 @@ def eval_events(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f
 def eval_quotes(fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f"),
                 path: Optional[Path] = typer.Option(None, help="Gold JSONL (default: data/eval/quotes-dev.jsonl).")) -> None:
     """Quote detection P/R/F1 and speaker accuracy (0–100)."""
-    print_eval(_call("khabar.eval.quotes", "evaluate", path), fmt, "Quotes")
+    print_eval(_eval("khabar.eval.quotes", _gold_file(path, "jsonl")), fmt, "Quotes")
 
 
 # --------------------------------------------------------------------------- store: ingest / export / events / entities
@@ -395,11 +443,27 @@ def ingest(
     """Analyse a corpus into a DuckDB store: resumable, every input accounted for (ok | failed | skipped)."""
     _ner_mode(ner)
     store = _store()
-    missing = [p for p in inputs if not Path(p).exists() and not Path(p).is_symlink()]
+
+    def _missing(p: str) -> str | None:
+        """Why ``p`` cannot be an input (None when it can be looked at); long names are shortened."""
+        short = p if len(p) <= 120 else p[:60] + "…" + p[-40:]
+        try:
+            return None if Path(p).exists() or Path(p).is_symlink() else f"no such file or folder: {short}"
+        except OSError as exc:  # name too long, no permission on a folder on the way: a failed unit too
+            return f"cannot access {short}: {exc.strerror or exc}"
+
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if workers > cpus:
+        # each worker loads every model (hundreds of MB): --workers 1000 would exhaust memory, not go faster
+        warn(f"--workers {workers} is more than the {cpus} CPU(s) this process may use; using {cpus}")
+        workers = cpus
+    missing = [why for why in map(_missing, inputs) if why]
     if len(missing) == len(inputs):
-        fail("no such file or folder: " + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""))
-    for p in missing:
-        warn(f"no such file or folder: {p} (recorded as failed)")
+        fail("; ".join(missing[:5]) + (" …" if len(missing) > 5 else ""))
+    for why in missing:
+        warn(f"{why} (recorded as failed)")
     try:
         res = store.ingest(inputs, db, workers=workers, batch_size=batch, progress=not quiet,
                            store_text=not no_text, retry_failed=retry_failed, default_date=date)
@@ -551,6 +615,26 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except BrokenPipeError:
+        # the reader of our output went away (``khabar analyze x | head``): nothing left to tell anyone
+        try:
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except Exception:  # noqa: BLE001
+            pass
+        sys.exit(1)
+    except OSError as exc:
+        # the file system refused a path the user gave (name too long, permission, loop, disk full …): exit 2
+        name = str(exc.filename) if exc.filename is not None else ""
+        name = name if len(name) <= 120 else name[:60] + "…" + name[-40:]
+        why = exc.strerror or type(exc).__name__
+        try:
+            err.print(Text(f"error: {clean(why)}" + (f": {clean(name)}" if name else "")), highlight=False,
+                      soft_wrap=True)
+        except Exception:  # noqa: BLE001 - stderr itself is broken
+            pass
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         try:
             err.print(Text(f"error: {type(exc).__name__}: {clean(exc)}"), highlight=False)

@@ -259,9 +259,41 @@ def analyze(text: str, pub_date: str | None = None, doc_id: str | None = None) -
 _NO_DATE_LEFT = "\x00pub_dates ran out"
 
 
+class _Failed:
+    """A batch item already refused in the parent process (not text, or a date that is not one), carried to the
+    worker as its one-line message: the item itself may not survive pickling (a lambda, a lock, a file handle)."""
+
+    def __init__(self, msg: str) -> None:
+        self.msg = msg
+
+
+def _portable(pair: tuple[Any, Any]) -> tuple[Any, Any]:
+    """``(text, date)`` made safe to send to a worker process: an item that is not a str becomes a :class:`_Failed`
+    with the message :func:`analyze` would raise in-process; so does a date :func:`check_date` refuses. A ``str``
+    subclass is sent as a plain ``str``."""
+    text, date = pair
+    if not isinstance(text, str):
+        text = _Failed(f"TypeError: text must be str, got {type(text).__name__}")
+    elif type(text) is not str:
+        text = str.__str__(text)
+    if not (isinstance(date, str) and date == _NO_DATE_LEFT):
+        try:
+            date = check_date(date)
+        except Exception as exc:  # noqa: BLE001 - any odd date object is that item's failure only
+            date = _Failed(f"{type(exc).__name__}: {exc}")
+    return text, date
+
+
 def _worker(args: tuple[Any, Any]) -> Document:
     text, date = args
-    ran_out = date == _NO_DATE_LEFT
+    ran_out = isinstance(date, str) and date == _NO_DATE_LEFT
+    if isinstance(text, _Failed) or isinstance(date, _Failed):
+        bad = text if isinstance(text, _Failed) else date
+        d = Document(text=text if isinstance(text, str) else "", pub_date=None)
+        d.warnings.append(f"failed: {bad.msg}")
+        if ran_out:
+            d.warnings.append("no publication date: pub_dates has fewer items than texts")
+        return d
     try:
         d = analyze(text, None if ran_out else date)
     except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
@@ -288,13 +320,16 @@ def pipe(texts: Iterable[str] | str, pub_dates: Iterable[str | None] | str | Non
     """Analyse many texts, loading models once per process; yields one Document per input, in input order.
 
     Input: an iterable of str (a single str is one text; decode bytes first with
-    :func:`khabar.io.readers.decode`); ``pub_dates`` an iterable
-    of ``YYYY-MM-DD`` (or None), a single date string for all texts, or None. When ``pub_dates`` is shorter than
-    ``texts`` the remaining texts get no date and a warning saying so (never dropped), and one
-    :class:`UserWarning` is issued; when it is longer, a :class:`UserWarning` is issued at the end. ``n_process`` > 1 uses a process pool (each worker
-    loads the models once). An input that fails (bad date, not text) yields a Document with a ``failed: …``
-    warning, so the output always has exactly one Document per input. A single :class:`datetime.date` or
-    :class:`datetime.datetime` counts as one date for all texts, like a single string.
+    :func:`khabar.io.readers.decode`); ``pub_dates`` an iterable of ``YYYY-MM-DD`` (or None), a single date string
+    for all texts, or None. When ``pub_dates`` is shorter than ``texts`` the remaining texts get no date and a
+    warning saying so (never dropped), and one :class:`UserWarning` is issued; when it is longer, a
+    :class:`UserWarning` is issued at the end. ``n_process`` > 1 uses a process pool (each worker loads the models
+    once). An input that fails (bad date, not text) yields a Document with a ``failed: …`` warning, so the output
+    always has exactly one Document per input; with ``n_process`` > 1 too: items are checked in the calling
+    process, so one that cannot be pickled (a lambda, a lock) fails alone. When the ``texts`` or ``pub_dates``
+    iterator itself raises, the Documents of the texts already read are yielded first and the error is then
+    raised, whatever ``n_process``. A single :class:`datetime.date` or :class:`datetime.datetime` counts as one
+    date for all texts, like a single string.
 
     Raises (at the call, before any text is analysed): TypeError when ``texts`` is not iterable, ``pub_dates`` is
     bytes or not iterable, or ``n_process``/``chunksize`` is not a number; ValueError when one of these is not a whole finite number.
@@ -342,10 +377,23 @@ def _pipe(pairs: Iterator[tuple[Any, Any]], given: Iterator[Any] | None, n_proce
     else:
         import multiprocessing as mp
 
+        broke: list[BaseException] = []
+
+        def feed() -> Iterator[tuple[Any, Any]]:
+            # runs in the pool's task thread: an input iterator that raises stops the feed, the texts already read
+            # are still analysed and yielded, then the error is raised here, as with n_process=1
+            try:
+                for pair in pairs:
+                    yield _portable(pair)
+            except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+                broke.append(exc)
+
         ctx = mp.get_context("fork")
         with ctx.Pool(n_process) as pool:
-            for d in pool.imap(_worker, pairs, chunksize=chunksize):
+            for d in pool.imap(_worker, feed(), chunksize=chunksize):
                 yield _warn_once(d)
+        if broke:
+            raise broke[0]
     if given is not None and next(given, _NO_DATE_LEFT) is not _NO_DATE_LEFT:
         import warnings
 

@@ -156,6 +156,31 @@ _TEXT_KEYS = ("text", "content", "body", "article")
 _DATE_KEYS = ("date_iso", "date", "published", "pubDate", "datePublished", "date_published")
 
 
+class _HugeInt:
+    """A JSON integer longer than Python converts to ``int`` (4300 digits): kept as its digits, so a record with a
+    huge numeric ``id`` is read (the id is its digits) instead of failing as invalid JSON."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.digits
+
+
+def _parse_int(s: str) -> int | _HugeInt:
+    try:
+        return int(s)
+    except ValueError:
+        return _HugeInt(s)
+
+
+def _loads(s: str) -> object:
+    """``json.loads`` where an integer too long for ``int`` is a :class:`_HugeInt`, not an error."""
+    return json.loads(s, parse_int=_parse_int)
+
+
 def _from_obj(obj: object, rec: Record) -> Record:
     """Fill ``rec`` from one decoded JSON value (object with ``text``); sets ``error`` when malformed."""
     if not isinstance(obj, dict):
@@ -165,7 +190,8 @@ def _from_obj(obj: object, rec: Record) -> Record:
     text = obj.get(field) if field else None
     if not isinstance(text, str):
         rec.error = ("missing 'text' (or 'content', 'body', 'article')" if text is None
-                     else f"{field!r} is not a string ({type(text).__name__})")
+                     else f"{field!r} is not a string "
+                          f"({'int' if isinstance(text, _HugeInt) else type(text).__name__})")
     else:
         rec.text = text
     rec.id = _clean(obj.get("id"))
@@ -265,7 +291,7 @@ def _iter_jsonl(path: Path, key: str) -> Iterator[Record]:
                     continue
                 rec = Record(key=f"{key}:{n}", path=key, line=n, format="jsonl")
                 try:
-                    obj = json.loads(_decode_line(raw))
+                    obj = _loads(_decode_line(raw))
                 except RecursionError:
                     rec.error = "invalid JSON: nested too deeply"
                     yield rec
@@ -310,7 +336,7 @@ def _read_all(path: Path) -> bytes:
 
 def _iter_json(path: Path, key: str) -> Iterator[Record]:
     try:
-        obj = json.loads(decode(_read_all(path))[0])
+        obj = _loads(decode(_read_all(path))[0])
     except RecursionError:
         yield Record(key=key, path=key, line=None, format="json", error="invalid JSON file: nested too deeply")
         return
@@ -459,11 +485,25 @@ def iter_file(path: Path) -> Iterator[Record]:
         yield repair(rec)
 
 
+def _access_error(path: Path, exc: BaseException) -> Record:
+    """The failed record of a path the file system will not even look at (name too long, no permission on a
+    folder on the way, symlink loop): one unit, with the system's reason."""
+    key = str(path.absolute())
+    why = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+    return Record(key=key, path=key, line=None, format="unknown", error=f"cannot access: {why}")
+
+
 def _iter_file(path: Path) -> Iterator[Record]:
-    key = str(path.absolute()) if path.is_symlink() else str(path.resolve())
-    if not path.is_file():
+    try:
+        key = str(path.absolute()) if path.is_symlink() else str(path.resolve())
+        regular = path.is_file()
+        exists = regular or path.exists()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop in resolve() on older Pythons
+        yield _access_error(path, exc)
+        return
+    if not regular:
         yield Record(key=key, path=key, line=None, format="unknown",
-                     error="not a regular file" if path.exists() else "no such file (dangling link?)")
+                     error="not a regular file" if exists else "no such file (dangling link?)")
         return
     ext = _ext(path)
     if ext in JSONL_EXT:
@@ -505,12 +545,26 @@ def _iter_file(path: Path) -> Iterator[Record]:
     yield Record(key=key, path=key, line=None, format="unknown", error=f"unsupported file type {ext!r}")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
+class _Unlisted:
+    """A folder inside a walked input that could not be listed (no permission): :func:`_walk` yields it so that
+    its files, unknown, still count as one failed unit instead of vanishing from the batch."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.path, self.exc = path, exc
+
+
+def _walk(folder: Path) -> Iterator[Path | _Unlisted]:
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
+        while errors:
+            exc = errors.pop(0)
+            yield _Unlisted(Path(exc.filename) if exc.filename else Path(root), exc)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             if not f.startswith("."):
                 yield Path(root) / f
+    for exc in errors:
+        yield _Unlisted(Path(exc.filename) if exc.filename else folder, exc)
 
 
 def iter_records(paths: Iterable[str | os.PathLike]) -> Iterator[Record]:
@@ -520,10 +574,21 @@ def iter_records(paths: Iterable[str | os.PathLike]) -> Iterator[Record]:
     """
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as exc:
+            yield repair(_access_error(path, exc))
+            continue
+        if is_dir:
             for f in _walk(path):
-                yield from iter_file(f)
-        elif path.exists():
+                if isinstance(f, _Unlisted):
+                    rec = _access_error(f.path, f.exc)
+                    rec.error = rec.error.replace("cannot access", "cannot list folder", 1)
+                    yield repair(rec)
+                else:
+                    yield from iter_file(f)
+        elif exists:
             yield from iter_file(path)
         else:
             key = str(path.absolute())
@@ -539,13 +604,19 @@ def count_records(paths: Iterable[str | os.PathLike]) -> int:
     total = 0
     for p in paths:
         path = Path(p)
-        files = list(_walk(path)) if path.is_dir() else [path]
+        try:
+            files = list(_walk(path)) if path.is_dir() else [path]
+        except OSError:
+            files = [path]
         for f in files:
-            ext = _ext(f)
-            if not f.is_file():
+            if isinstance(f, _Unlisted):
                 total += 1
                 continue
+            ext = _ext(f)
             try:
+                if not f.is_file():
+                    total += 1
+                    continue
                 if ext in JSONL_EXT:
                     total += _count_jsonl(f)
                 elif ext in TREC_EXT or ext in TEXT_EXT:

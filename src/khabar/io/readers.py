@@ -110,6 +110,42 @@ def _utf16_without_bom(data: bytes) -> tuple[str, list[str]] | None:
     return text, warns
 
 
+def _mixed_utf8_cp1256(data: bytes) -> tuple[str, str, list[str]] | None:
+    """A file pasted together from UTF-8 and Windows-1256 pieces, decoded line by line; None when it is not one.
+
+    A line is Windows-1256 when it is not UTF-8, most of its non-ASCII bytes are invalid UTF-8 (more than
+    ``utf8_max_bad_share``, as for whole files) and it decodes to a run of Arabic letters; any other line is UTF-8
+    (bad bytes → U+FFFD). The file is "mixed" only when it has both a Windows-1256 line and a UTF-8 line with Arabic
+    letters; one decoding per line keeps the text length linear and every offset meaningful. Output:
+    ``(text, "utf-8+cp1256", [warning])``.
+    """
+    lines = data.split(b"\n")
+    out: list[str] = []
+    n_utf8 = n_cp = 0
+    share = _rules()["utf8_max_bad_share"]
+    for line in lines:
+        try:
+            t = line.decode("utf-8")
+            n_utf8 += bool(_ARABIC_RUN.search(t))
+            out.append(t)
+            continue
+        except UnicodeDecodeError:
+            pass
+        loose = line.decode("utf-8", errors="replace")
+        bad = loose.count("\ufffd") - line.count(b"\xef\xbf\xbd")
+        non_ascii = len(line) - len(line.translate(None, _HIGH_BYTES))
+        cp = line.decode("cp1256", errors="replace")
+        if bad > share * non_ascii and _ARABIC_RUN.search(cp):
+            n_cp += 1
+            out.append(cp)
+        else:
+            out.append(loose)
+    if not (n_utf8 and n_cp):
+        return None
+    return "\n".join(out), "utf-8+cp1256", [
+        f"mixed encodings: {n_cp} line(s) read as Windows-1256, the rest as UTF-8"]
+
+
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Decode bytes to ``(text, encoding name, warnings)``. Raises ReadError for binary or undecodable data.
 
@@ -139,6 +175,9 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8_cp1256(data)
+    if mixed is not None:
+        return mixed
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd") - data.count(b"\xef\xbf\xbd")  # invalid sequences (not U+FFFD written as such)
     non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
@@ -175,11 +214,27 @@ def _trafilatura() -> tuple[object | None, str | None]:
     return trafilatura, None
 
 
+_DTD_OPEN = re.compile(r"<!DOCTYPE\b[^<>\[]*\[", re.I)
+_DTD_CLOSE = re.compile(r"\]\s*>")
+
+
+def _strip_dtd_subset(html: str) -> str:
+    """``html`` without a DOCTYPE internal subset opened in its first 4 KiB (linear time; unclosed: unchanged)."""
+    m = _DTD_OPEN.search(html, 0, 4096)
+    if not m:
+        return html
+    end = _DTD_CLOSE.search(html, m.end())
+    return html if end is None else html[:m.start()] + html[end.end():]
+
+
 def extract_html(html: str) -> tuple[str, str | None, str | None]:
     """Article body, title and date of an HTML page (trafilatura); falls back to tag stripping.
 
     Input: the page as text. Output: ``(body, title or None, date string or None)``. Never raises.
+    A DOCTYPE internal subset (``<!DOCTYPE r [<!ENTITY …>]>``, XML pages) is removed first: HTML parsers read its
+    end ``]>`` as text, and its entities are never expanded (no entity bombs, no external files).
     """
+    html = _strip_dtd_subset(html)
     traf, _ = _trafilatura()
     if traf is not None:
         try:
