@@ -1082,6 +1082,9 @@ def _ent_tokens(doc: Document, ent: Entity):
     return [t for t in doc.tokens if t.start >= ent.start and t.end <= ent.end]
 
 
+_MAX_ALIAS_TOKENS = 12
+
+
 def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
     """Repair an NER span that a KB alias or a role phrase explains only in part.
 
@@ -1106,7 +1109,9 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
     stop = _stop()
     heads = _heads()
     n = len(toks)
-    for size in range(n - 1, 0, -1):
+    # no KB alias is longer than _MAX_ALIAS_TOKENS words: a run-on span (a list of names the tagger joined) is
+    # searched for prefixes/suffixes of that size at most, so its cost stays linear in its length
+    for size in range(min(n - 1, _MAX_ALIAS_TOKENS), 0, -1):
         for a in (0, n - size):
             if a > 0 and not all(any(f in heads for f in strip_clitics(t.norm)) for t in toks[:a]) and not (
                     ent.label == "PER" and size >= 2):
