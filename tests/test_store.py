@@ -658,3 +658,16 @@ def test_event_day_of_month_and_week_values():
     assert event_day({"date": {"value": "2014"}}, "2015-08-06") == "2015-08-06"
     assert event_day({"date": {"value": "2014-13"}}, "2015-08-06") == "2015-08-06"
     assert event_day({}, None) is None
+
+
+def test_arabic_actor_found_through_the_stores_own_spelling(tmp_path: Path):
+    # "بلاد الروس" is no KB alias; the store's articles link it to Russia, so --actor with that spelling works
+    text = "التقت بلاد الروس وفد أمريكا في الرياض."
+    a = text.index("بلاد الروس")
+    ents = [Entity(a, a + len("بلاد الروس"), "بلاد الروس", "GPE", **RUS)]
+    db = tmp_path / "a.duckdb"
+    assert store.add_documents(db, [_doc("d1", "2025-02-18", text, ents, [_consult(Span(0, 5, "التقت"), [], None)])]).ok == 1
+    rows = store.query_events(db, actor="وبلاد الروس")
+    assert len(rows) == 1 and rows[0]["source_english"] == "Russia"
+    with pytest.raises(ValueError):
+        store.query_events(db, actor="اسم لا وجود له")

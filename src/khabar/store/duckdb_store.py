@@ -729,6 +729,27 @@ def _arabic_actor_ids(name: str) -> list[str]:
     return [h for h in hits if not h.startswith("up:")] or hits
 
 
+def _store_actor_ids(db: str | os.PathLike, name: str) -> list[str]:
+    """KB ids of the store's linked mentions written like an Arabic name (normalised, one proclitic و ف ب ل
+    allowed): ``البشير`` finds Omar al-Bashir when the articles call him so, although the KB has no such alias.
+    Output: list of ids, most mentions first; empty when none."""
+    from khabar.kb.store import alias_key
+    def forms(t: str) -> set[str]:
+        t = t.strip()
+        return {alias_key(t)} | ({alias_key(t[1:])} if t[:1] in "وفبل" and len(t) > 3 else set())
+
+    want = forms(name) - {""}
+    if not want:
+        return []
+    rows = _fetch(db, "SELECT text, kb_id, count(*) AS n FROM mentions WHERE kb_id IS NOT NULL "
+                      "AND NOT starts_with(kb_id, 'up:') GROUP BY text, kb_id", [])
+    score: dict[str, int] = {}
+    for r in rows:
+        if want & forms(r["text"] or ""):
+            score[r["kb_id"]] = score.get(r["kb_id"], 0) + int(r["n"])
+    return sorted(score, key=lambda k: -score[k])
+
+
 def query_events(db: str | os.PathLike, type: str | None = None, actor: str | None = None,
                  country: str | None = None, since: str | None = None, until: str | None = None,
                  limit: int | None = None) -> list[dict[str, Any]]:
@@ -736,7 +757,7 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
 
     ``type``: PLOVER type (case-insensitive); ``actor``: case-insensitive substring of either actor's English
     name, CAMEO code or KB id (``%`` and ``_`` are literal characters, not wildcards), or an Arabic name, resolved through the knowledge base (exact alias, then
-    variant-tolerant match) to KB ids; ``country``: ISO alpha-3 of either actor or of the location; ``since``/``until``:
+    variant-tolerant match), else through the store's own linked mentions of that spelling, to KB ids; ``country``: ISO alpha-3 of either actor or of the location; ``since``/``until``:
     inclusive ``YYYY-MM-DD`` bounds on the event day (Arabic-Indic digits accepted); ``limit``: at most that many
     rows (1 … 2**63-1; None or 0: all). Output: list of dicts (columns of ``events_agg``).
     Raises :class:`StoreError` (database) or ValueError (unknown type, a country that is not 3 letters, a bad
@@ -749,7 +770,7 @@ def query_events(db: str | os.PathLike, type: str | None = None, actor: str | No
             raise ValueError(f"--type: unknown PLOVER event type {type!r} (one of {', '.join(known)})")
         filters.append(("upper(type) = upper(?)", [type]))
     if actor and re.search("[\u0600-\u06ff]", actor):
-        ids = _arabic_actor_ids(actor)
+        ids = _arabic_actor_ids(actor) or _store_actor_ids(db, actor)
         if not ids:
             raise ValueError(f"--actor: no knowledge-base entity is named {actor!r}; give an English name, a CAMEO "
                              "code or a KB id")
