@@ -217,3 +217,11 @@ def test_direction_marks_and_zero_width_joiners_do_not_split_names():
     noisy = clean.replace("سيرغي لافروف", "سيرغي \u200fلا\u200cفروف")
     names = lambda t: [e.english for e in khabar.analyze(t, "2024-01-01").entities]  # noqa: E731
     assert names(noisy) == names(clean)
+
+
+def test_undated_relative_dates_are_reported():
+    import khabar
+    doc = khabar.analyze("وصل الوزير أمس إلى القاهرة.")
+    assert any("no publication date" in w for w in doc.warnings)
+    assert not any("no publication date" in w for w in khabar.analyze("وصل الوزير أمس إلى القاهرة.",
+                                                                        pub_date="2025-01-01").warnings)

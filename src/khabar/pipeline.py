@@ -198,7 +198,7 @@ def run(doc: Document) -> Document:
         doc.warnings.append(f"input truncated from {len(doc.text)} to {MAX_CHARS} characters")
         doc.text = doc.text[:MAX_CHARS]
     if len(doc.text) <= CHUNK_CHARS:
-        return _run_stages(doc)
+        return _undated_warning(_run_stages(doc))
     pieces = _chunks(doc.text, CHUNK_CHARS)
     doc.warnings.append(f"long input ({len(doc.text)} characters) analysed in {len(pieces)} pieces; "
                         "coreference and event merging do not cross pieces")
@@ -226,6 +226,16 @@ def run(doc: Document) -> Document:
         doc.quotes += sub.quotes
         doc.noise += sub.noise
         doc.warnings += [w for w in sub.warnings if w not in doc.warnings]
+    return _undated_warning(doc)
+
+
+def _undated_warning(doc: Document) -> Document:
+    """Without a publication date, say how many relative dates (أمس، الأسبوع الماضي) were left without a value."""
+    from khabar.time.tagger import NEEDS_PUB
+    n = sum(1 for t in doc.timexes if t.value is None and getattr(t, "note", None) == NEEDS_PUB)
+    if doc.pub_date is None and n:
+        doc.warnings.append(f"no publication date: {n} relative date expression(s) left without a value "
+                            "(give --date, or pub_date in Python)")
     return doc
 
 
