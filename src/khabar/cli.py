@@ -128,7 +128,7 @@ def _call(module: str, func: str, *args: Any, **kwargs: Any) -> Any:
 # --------------------------------------------------------------------------- analyze
 @app.command()
 def analyze(
-    path: str = typer.Argument(..., help="Article file (UTF-8/UTF-16/Windows-1256 text or HTML), or - for stdin."),
+    path: str = typer.Argument(..., help="Article file (UTF-8/16/32, Windows-1256 or Windows-1252 text, or HTML), or - for stdin."),
     date: Optional[str] = typer.Option(None, "--date", "-d", help="Publication date YYYY-MM-DD (anchors relative dates; Arabic-Indic digits accepted)."),
     fmt: OutFormat = typer.Option(OutFormat.pretty, "--format", "-f", help="pretty | json | jsonl"),
     ner: Optional[NerMode] = typer.Option(None, "--ner", help=_NER_HELP),
