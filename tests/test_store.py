@@ -671,3 +671,16 @@ def test_arabic_actor_found_through_the_stores_own_spelling(tmp_path: Path):
     assert len(rows) == 1 and rows[0]["source_english"] == "Russia"
     with pytest.raises(ValueError):
         store.query_events(db, actor="اسم لا وجود له")
+
+
+def test_entity_surface_is_a_name_not_a_role_phrase(tmp_path: Path):
+    text = "قال الرئيس الروسي وقال الرئيس الروسي ثم قال بوتين."
+    a, b = text.index("الرئيس الروسي"), text.rindex("الرئيس الروسي")
+    c = text.index("بوتين")
+    per = dict(english="Vladimir Putin", kb_id="per:vladimir-putin", country="RUS", actor_code="RUSGOV")
+    ents = [Entity(a, a + 13, "الرئيس الروسي", "PER", link="role", **per),
+            Entity(b, b + 13, "الرئيس الروسي", "PER", link="role", **per), Entity(c, c + 5, "بوتين", "PER", **per)]
+    db = tmp_path / "s.duckdb"
+    assert store.add_documents(db, [_doc("d1", "2025-02-18", text, ents, [])]).ok == 1
+    rows = [r for r in store.query_entities(db) if r["kb_id"] == "per:vladimir-putin"]
+    assert rows and rows[0]["surface"] == "بوتين"

@@ -127,7 +127,9 @@ SELECT m.entity_key,
        {_most_frequent("country", "entity_key")}                     AS country,
        {_most_frequent("actor_code", "entity_key")}                  AS actor_code,
        {_most_frequent("subtype", "entity_key")}                     AS subtype,
-       {_most_frequent("text", "entity_key")}                        AS surface,
+       coalesce(first(text ORDER BY c_text DESC, text) FILTER (WHERE text IS NOT NULL
+                      AND coalesce(link, '') <> 'role'),           -- a name, not "الرئيس الفلسطيني"
+                {_most_frequent("text", "entity_key")})               AS surface,
        count(*)                                                      AS n_mentions,
        count(DISTINCT m.doc_id)                                      AS n_docs,
        min(m.pub_date)                                               AS first_seen,
