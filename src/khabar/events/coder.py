@@ -19,6 +19,8 @@ Method (dictionary- and rule-based, in the tradition of TABARI/PETRARCH, adapted
    co-ordinated parties are split into source = the first, targets = the others. A verb right after a relative
    pronoun (التحالف الذي يدعم X) takes X as its object unless a pronoun refers back to the head; a و-verb with no
    subject of its own shares the previous verb's subject; unlinked MISC names (دولار، الله) are never actors.
+   A verb whose subject names no actor (ويتهم أنصار البيئة X بـ، وانتقدت السفارة X، أن التقرير ينتقد X) takes
+   the named X after it as its object, not its subject (:func:`_unnamed_subject`).
 4. **Place** — a linked GPE/LOC after في / ب / قرب in the sentence (the most specific: city over country).
    **Date** — the nearest DATE/TIME timex of the sentence, else the publication date (``source: pub_date``).
 5. **Modality** — negated (لم، لن، لا، ما، نفى), requested (دعا إلى، طالب، حث → a REQUEST event whose ``mode``
@@ -26,7 +28,11 @@ Method (dictionary- and rule-based, in the tradition of TABARI/PETRARCH, adapted
    (إذا، لو، في حال); a negated AGREE/SUPPORT ("لن يقبل") becomes an asserted REJECT (CAMEO 12x).
 6. **Merging** — within the article, mentions of one action (same type and modality, compatible actors, date
    and place; or an anaphoric definite noun such as "الاجتماع" with no participants of its own) become one Event
-   with several ``mentions``; the most specific place/date of any mention is kept.
+   with several ``mentions``; the most specific place/date of any mention is kept. An incident or aid convoy
+   (``merge.retold_types`` of events_function_words.json) mentioned without named participants within
+   ``merge.retold_window`` sentences of another of its type — before it (a summary "احتجاز") when both carry the
+   same date, or after it — is that one; so is a demand repeated in the next sentence with the same mode when one
+   of the two has no actor at all.
 
 Cost is linear in the text length (dictionary lookups per token; windows of bounded size).
 """
@@ -500,9 +506,13 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
     # agent noun right before a named entity: merge country into the entity (وزير الخارجية الروسي سيرجي لافروف)
     merged: list[_Mention] = []
     for m in out:
+        # (not a one-word definite noun before a country or organisation: "وانتقدت السفارة الولايات المتحدة" is
+        # subject + object — a genitive would follow an indefinite head, "سفارة الولايات المتحدة")
         if (merged and merged[-1].generic and not m.generic and m.a - merged[-1].b <= 1 and not m.is_place
                 and m.actor.kb_id and (not merged[-1].actor.country or not m.actor.country
-                                       or merged[-1].actor.country == m.actor.country)):
+                                       or merged[-1].actor.country == m.actor.country)
+                and not (m.label != "PER" and merged[-1].b - merged[-1].a == 1 and m.a == merged[-1].b
+                         and toks[merged[-1].a].norm.startswith(("ال", "وال")))):
             g = merged.pop()
             if not m.actor.country and g.actor.country:
                 m.actor.country = g.actor.country
@@ -697,11 +707,17 @@ def _subject_comma(toks: list[Token], t: _Trig, k: int, res: Resources) -> bool:
     …) from its object and that object's ب-phrase: "اتهمت المعارضة، النظام بالتخطيط لـ…". The subject is 1–4
     tokens right after the one-word verb; after the comma come a non-preposition word and, within 4 more tokens
     before any comma, a ب-word."""
-    if t.b - t.a != 1 or not 0 < k - t.b <= 4 or not res.match("object_then_b", toks, t.a):
+    if t.b - t.a != 1 or not res.match("object_then_b", toks, t.a):
+        return False
+    # a subject of 1–4 tokens, or up to 8 when it carries a prepositional aside ("منظمة العفو في تقرير نشرته
+    # الخميس،"); the ب-word then within 4 (or 8) tokens after the comma
+    aside = any(toks[j].norm in _PREP_WORDS for j in range(t.b + 1, k))
+    reach = 8 if aside else 4
+    if not 0 < k - t.b <= reach:
         return False
     if k + 1 >= len(toks) or toks[k + 1].norm in _PREP_WORDS or toks[k + 1].norm[:1] == "ب":
         return False
-    for m in range(k + 2, min(len(toks), k + 6)):
+    for m in range(k + 2, min(len(toks), k + 2 + reach)):
         if toks[m].text in _COMMA or toks[m].text in _STRONG_BOUND:
             return False
         if toks[m].norm[:1] == "ب" and len(toks[m].norm) > 3:
@@ -902,6 +918,17 @@ def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
     # "يمكنكم تسلم إشعارات": receiving notifications / messages, not a handover
     if t.b - t.a == 1 and res.match("receive_verb", toks, a) and any(
             res.match("receive_object", toks, j) for j in range(t.b, min(len(toks), t.b + 3))):
+        return True
+    # "نشرت المنظمة تقريرا"، "في تقرير نشرته": publishing, not deploying
+    if res.match("publish_verb", toks, a) and (
+            any(res.match("publish_object", toks, j) for j in range(max(0, a - 2), a))
+            or (t.b - t.a == 1 and any(res.match("publish_object", toks, j)
+                                       for j in range(t.b, _after_bound(toks, t, res) + 1)))):
+        return True
+    # "أي محتوى ينطوي على تهديد": threatening content, not a threat made
+    if t.entry.type == "THREATEN" and t.b - t.a == 1 and any(
+            res.match("threat_content", toks, j) and not any(x.text in _COMMA for x in toks[j:a])
+            for j in range(max(0, a - 3), a)):
         return True
     # "يدينون بالولاء لتنظيم": professing allegiance / a religion, not condemning
     if t.entry.type == "ACCUSE" and t.b < len(toks) and res.match("profess_object", toks, t.b):
@@ -1145,6 +1172,9 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                 and u.rejected_by is None \
                 and not (e.type == "ASSAULT" and res.match("agent_by", toks, u.a)):
             # (قتل فلسطيني برصاص القوات: the by-fire phrase belongs to the verb's clause)
+            comma = next((k for k in range(u.a, hi + 1) if toks[k].text in _COMMA), None)
+            if u.drop and comma is not None and _subject_comma(toks, t, comma, res):
+                continue  # a non-event verb inside the subject's aside: "اتهمت X في تقرير نشرته الخميس، Y بـ"
             hi = u.a - 1
             break
     for j in range(t.b, hi + 1):
@@ -1218,7 +1248,15 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             unmarked_after = [m for m in unmarked_after if m not in owned]
     # event nouns: genitive / adjective right after the trigger
     noun = e.pos == "n" or t.definite
+    # "وطالبت منظمة العفو بفتح تحقيق": a demand verb with no subject before it, no plural subject suffix and no
+    # earlier verb of the sentence to share a subject with has the mention after it as its subject (the one
+    # asked is named with من or as a second noun phrase: "طالبت X Y بـ")
+    demand_subject = e.type == "REQUEST" and not noun and not sources and not _plural_subject(toks, t) \
+        and not _svo_subject(toks, t, before) and not any(
+            u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite and u.sources and not u.drop
+            for u in trigs)
     if not noun and unmarked_after and t.b - t.a == 1 and res.match("object_then_b", toks, t.a) \
+            and not demand_subject \
             and unmarked_after[0].a - t.b <= 1 and unmarked_after[0].b < len(toks) \
             and toks[unmarked_after[0].b].norm[:1] == "ب" and len(toks[unmarked_after[0].b].norm) > 3 \
             and not any(m.a == unmarked_after[0].b for m in mentions):
@@ -1232,6 +1270,14 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                 and u.sources and not u.drop]
         if prev and toks[t.a].norm[:1] == "و" and not sources and not _svo_subject(toks, t, before):
             sources.extend(prev[-1].sources)  # the co-ordinated verb shares the previous verb's subject
+    unnamed_subject = False
+    if not noun and not sources and unmarked_after and t.b - t.a == 1 \
+            and _unnamed_subject(toks, t, unmarked_after[0], mentions, res):
+        # "ويتهم أنصار حقوق الإنسان فيسبوك بالتقصير"، "وانتقدت السفارة الولايات المتحدة"، "أن التقرير ينتقد X":
+        # the subject is a noun phrase that names no actor; the named mention after it is the object
+        targets.extend([unmarked_after[0]] + _group(unmarked_after))
+        unmarked_after = []
+        unnamed_subject = True
     if not noun and not sources and t.b - t.a > 1:
         # "أطلقت الشرطة النار": a subject inside a multi-word verb trigger is its subject
         inside = [m for m in mentions if t.a < m.a and m.b < t.b and m.marker is None and not m.is_place]
@@ -1305,7 +1351,8 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             # (a city after an event noun is where it happened: "متظاهرون … في شوارع الخرطوم"); a protest noun's
             # later complement is what is protested against ("متظاهرون … احتجاجا على قرار الحكومة"), not the protester
             (targets if e.type == "PROTEST" else sources).append(unmarked_after[0])
-    if not sources and not (noun and t.definite) and "victim" not in e.flags and not (sym and _between(toks, partners)):
+    if not sources and not unnamed_subject and not (noun and t.definite) and "victim" not in e.flags \
+            and not (sym and _between(toks, partners)):
         # (a symmetric event with its two parties after بين has no other party before it; "مع X وY" has: the subject)
         # a speaker (قال X) is the subject of the reported verb only when the complementiser carries a pronoun
         # referring back to him: "قال ماكرون إنه تحدث" (he said he spoke)
@@ -1375,6 +1422,35 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         sources = [agent_gen] + [m for m in sources if m is not agent_gen]
     t.sources = sources
     t.targets = [m for m in targets if m not in sources]
+
+
+def _unnamed_subject(toks: list[Token], t: _Trig, m: _Mention, mentions: list[_Mention], res: Resources) -> bool:
+    """True when the one-word verb trigger ``t`` has a subject that names no actor, so that ``m`` (the first
+    unmarked mention after it, not a person) is its object. Three shapes, data in events_filters.tsv:
+
+    * an ``object_then_b`` verb (اتهم، هدد، طالب …) with 1–4 non-preposition, non-time words before ``m`` and a
+      ب-word right after ``m``: "ويتهم أنصار حقوق الإنسان فيسبوك بالتقصير";
+    * an ACCUSE verb followed by 1–3 definite words before ``m``: "وانتقدت السفارة الولايات المتحدة";
+    * an ACCUSE verb right after a definite non-actor noun after a bare complementiser: "أن التقرير ينتقد X".
+    Persons and nationality adjectives after a gap are left alone (a title before a name is in apposition)."""
+    e = t.entry
+    if e.pos != "v" or m.label == "PER" or m.adjective or m.a < t.b:
+        return False
+    if e.type == "ACCUSE" and t.a >= 2 and toks[t.a - 2].norm in _BARE_COMP \
+            and toks[t.a - 1].norm.startswith("ال") and not any(x.a <= t.a - 1 < x.b for x in mentions):
+        return True
+    gap = range(t.b, m.a)
+    if not 1 <= len(gap) <= 4 or any(t.b <= x.a < m.a for x in mentions):
+        return False
+    if any(toks[j].text in _COMMA or toks[j].text in _STRONG_BOUND or toks[j].norm.isdigit()
+           or toks[j].norm in _PREP_WORDS or res.match("time_aside", toks, j) for j in gap):
+        return False
+    if toks[t.b].norm[:1] in "بل" and not toks[t.b].norm.startswith("ال"):
+        return False  # a prepositional aside (بشدة، لأسباب), not a subject
+    if res.match("object_then_b", toks, t.a) and m.b < len(toks) and toks[m.b].norm[:1] == "ب" \
+            and len(toks[m.b].norm) > 3 and not any(x.a == m.b for x in mentions):
+        return True
+    return e.type == "ACCUSE" and len(gap) <= 3 and all(toks[j].norm.startswith("ال") for j in gap)
 
 
 def _relative_verb(toks: list[Token], t: _Trig, res: Resources) -> bool:
@@ -1680,8 +1756,8 @@ def _countries(ev: Event) -> set[str]:
     return {a.country for a in ev.sources + ev.targets if a.country}
 
 
-_INCIDENT_TYPES = frozenset({"ASSAULT", "PROTEST", "COERCE"})
-_INCIDENT_WINDOW = 5  # sentences after the incident's last mention
+_INCIDENT_TYPES = frozenset(_FW["merge"]["retold_types"])  # actions retold without their participants
+_INCIDENT_WINDOW = int(_FW["merge"]["retold_window"])  # sentences after the incident's last mention
 
 
 def _compatible(a: Event, b: Event) -> bool:
@@ -1708,14 +1784,19 @@ def _compatible(a: Event, b: Event) -> bool:
         elif ca and cb:
             if not (ca == cb and len(ca) >= 2) and not (ka & kb_):
                 return False
+        # a demand/offer repeated in the next sentence with the same mode, one of them without named participants
+        repeated = bool(a.mode) and a.mode == b.mode and b.sentence - last <= 1 and (
+            not (a.sources or a.targets) or not (b.sources or b.targets))
         if not (ca or ka) or not (cb or kb_):
             # an indefinite mention without participants in another sentence is not a reference — except for an
-            # incident (attack, protest, arrest) retold within a few sentences: "وقتل في الهجوم …" is the same one
-            if not (a.type in _INCIDENT_TYPES and b.sentence - last <= _INCIDENT_WINDOW):
+            # incident (attack, protest, arrest, aid convoy) retold within a few sentences ("وقتل في الهجوم …" is
+            # the same one; so is a summary "احتجاز" before the detentions are told with their agents)
+            if not (a.type in _INCIDENT_TYPES and b.sentence - last <= _INCIDENT_WINDOW) and not repeated:
                 return False
         if not (ca and cb) and not (ka and kb_ and ka & kb_):
-            if abs(a.sentence - b.sentence) > 1 and not (a.type in _INCIDENT_TYPES and not (cb or kb_)
-                                                         and b.sentence - last <= _INCIDENT_WINDOW):
+            if abs(a.sentence - b.sentence) > 1 and not (
+                    a.type in _INCIDENT_TYPES and b.sentence - last <= _INCIDENT_WINDOW
+                    and (not (cb or kb_) or (not (ca or ka) and _same_day(a.date, b.date)))):
                 return False
     da, db = a.date or {}, b.date or {}
     if da.get("source") == "timex" and db.get("source") == "timex" and da.get("value") != db.get("value"):
@@ -1733,11 +1814,19 @@ def _compatible(a: Event, b: Event) -> bool:
     return True
 
 
+def _same_day(da: dict | None, db: dict | None) -> bool:
+    """Whether two event dates (``{"value", "source"}`` dicts or None) give the same value (or either is missing):
+    an unnamed summary mention takes the agents of a later one only when nothing dates them apart."""
+    va, vb = (da or {}).get("value"), (db or {}).get("value")
+    return not va or not vb or va == vb
+
+
 def _absorb(a: Event, b: Event) -> None:
     a.mentions.extend(b.mentions)
+    no_sources = not a.sources  # an unnamed first mention takes all the sources of the later one as sources
     for x in b.sources:
         if not any(_same_actor(x, y) for y in a.sources + a.targets):
-            (a.sources if not a.sources else a.targets).append(x)
+            (a.sources if no_sources or not a.sources else a.targets).append(x)
     for x in b.targets:
         if not any(_same_actor(x, y) for y in a.sources + a.targets):
             a.targets.append(x)
