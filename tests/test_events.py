@@ -1128,3 +1128,17 @@ def test_an_accuser_with_a_report_aside_keeps_the_object_after_the_comma():
     acc = _types(d)["ACCUSE"][0]
     assert acc.source is not None and acc.source.kb_id == "org:amnesty-international"
     assert acc.targets and acc.targets[0].text.startswith("القوات")
+
+
+@pytest.mark.parametrize("text", ["وقال المتحدث باسم الحكومة الألمانية إن اللاجئ لا يشكل تهديدا لأحد.",
+                                  "وأكد الوزير أن إيران تمثل تهديدا للمنطقة."])
+def test_posing_a_threat_is_not_a_threat_made(text):
+    # "poses / represents a threat" describes a danger; PLOVER THREATEN is a threat someone makes
+    import khabar
+    assert not [e for e in khabar.analyze(text, pub_date="2018-05-01").events if e.type == "THREATEN"]
+
+
+def test_a_threat_made_is_still_a_threat():
+    import khabar
+    evs = khabar.analyze("ووجهت الجماعة المسلحة تهديدا للحكومة العراقية بشن هجمات.", pub_date="2018-05-01").events
+    assert [e.type for e in evs if e.type == "THREATEN"] == ["THREATEN"]
