@@ -1142,3 +1142,11 @@ def test_a_threat_made_is_still_a_threat():
     import khabar
     evs = khabar.analyze("ووجهت الجماعة المسلحة تهديدا للحكومة العراقية بشن هجمات.", pub_date="2018-05-01").events
     assert [e.type for e in evs if e.type == "THREATEN"] == ["THREATEN"]
+
+
+def test_county_is_not_a_boycott_but_a_boycotted_country_is():
+    import khabar
+    county = khabar.analyze("وقالت الشرطة في مقاطعة لوس أنجلوس إن التحقيق مستمر.", pub_date="2018-05-01").events
+    assert not [e for e in county if e.type == "PROTEST"]
+    boycott = khabar.analyze("وأعلنت الدول الأربع مقاطعة قطر في يونيو.", pub_date="2018-05-01").events
+    assert [e.type for e in boycott] == ["PROTEST"]

@@ -799,6 +799,16 @@ def sentence_triggers(toks: list[Token], res: Resources | None = None, ents: lis
                     blocked[i] = True
                     i += 1
     trigs = _find_triggers(toks, res, blocked)
+    if ents:
+        # a trigger that is also an administrative noun (مقاطعة "boycott" / "county") right before a place that is
+        # not a country names the place (مقاطعة لوس أنجلوس); before a country it stays an event (مقاطعة قطر)
+        by_start = {e.start: e for e in ents if (e.label or "").upper() in ("GPE", "LOC")}
+        for t in trigs:
+            if t.b - t.a == 1 and t.b < len(toks) and res.match("admin_homograph", toks, t.a):
+                e = by_start.get(toks[t.b].start)
+                if e is not None and not (e.kb_id or "").startswith("country:"):
+                    t.drop = True
+                    t.topic = True
     # requests and governed actions: دعا إلى وقف …, وافق على بدء مفاوضات
     for k, t in enumerate(trigs):
         if t.entry.type == "REQUEST" and not t.up:
