@@ -246,3 +246,22 @@ def test_district_names_that_are_common_words_need_a_context_word():
     linked = {e.english for e in doc.entities if e.kb_id}
     assert "Cairo" in linked
     assert not linked & {"Hawalli Governorate", "Al Khawkhah", "Audi"}
+
+
+def test_mined_people_of_session4_part4_link_with_their_actor_codes():
+    """Session 4 part 4 rows (people_s8): frequent newsmakers that were NIL before (transliterated, no actor code);
+    sentences written for this test."""
+    import khabar
+
+    doc = khabar.analyze("وقال وزير الاقتصاد الفرنسي برونو لومير إن باريس قلقة، فيما التقى حاكم مصرف لبنان رياض "
+                         "سلامة بالمبعوث الأميركي برايان هوك في بيروت، وأعلن إبراهيم الجضران السيطرة على الميناء.",
+                         "2018-06-20")
+    codes = {e.english: e.actor_code for e in doc.entities if e.kb_id}
+    assert codes.get("Bruno Le Maire") == "FRAGOV"
+    assert codes.get("Riad Salameh") == "LBNGOV"
+    assert codes.get("Brian Hook") == "USAGOV"
+    assert codes.get("Ibrahim Jadhran") == "LBYREB"
+    doc = khabar.analyze("وسجل فيرجيل فان دايك هدفا، وقال المدرب لويس فان غال إن الفرنسي نغولو كانتي لاعب كبير.", "2018-06-20")
+    codes = {e.english: e.actor_code for e in doc.entities if e.kb_id}
+    assert codes.get("Virgil van Dijk") == "NLDSPO" and codes.get("Louis van Gaal") == "NLDSPO"
+    assert codes.get("N'Golo Kanté") == "FRASPO"
