@@ -277,3 +277,11 @@ def test_kb_spans_on_given_tags_and_guards():
     assert mark(w, ["O"] * 6) == ["O"] * 6
     assert mark(w[:4] + ["أمس"], ["O"] * 5) == ["O", "O", "B-ORG", "I-ORG", "O"]
     assert mark([], []) == [] and mark(["a", "b"], ["O"]) == ["O"]
+
+
+def test_hashtag_inside_a_name_does_not_split_it():
+    from khabar.ner.boundaries import fix
+    words = ["قال", "الرئيس", "بنيامين", "#", "نتنياهو", "إن"]
+    assert fix(words, ["O", "O", "B-PER", "O", "B-PER", "O"]) == ["O", "O", "B-PER", "I-PER", "I-PER", "O"]
+    # a hashtag between a person and a place is left alone
+    assert fix(words, ["O", "O", "B-PER", "O", "B-LOC", "O"])[3] == "O"

@@ -20,7 +20,8 @@ ANT/SaudiNewsNet articles, docs/bench/ner.md, session 4) and the nationality adj
 5. inside an ORG mention, ``CLUB و…`` is two clubs (``مانشستر يونايتد وليون``); inside a PER mention a word ``و`` +
    a known first name (gazetteer PER, the whole word not) starts a new PER mention (``وليد فواز ومي سليم`` → two
    persons); two adjacent PER mentions merge when the second has no proclitic (``[جينا] [هاسبل]`` → one);
-6. an untagged known name after a REGIME head (``لنظام الأسد``) is a PER mention;
+6. an untagged known name after a REGIME head (``لنظام الأسد``) is a PER mention; a hashtag mark between two PER
+   mentions (``بنيامين #نتنياهو``) joins them into one;
 7. a multi-word CLUB name of which some word is tagged becomes one ORG mention (``ستيوا [بوخارست]``);
 8. a capitalised Latin token listed as LATIN_ORG (``CNN``, ``Reuters``) and left untagged is an ORG mention;
 9. with ``admin=True`` (the document stage, not the ANERcorp evaluation, whose annotation leaves the head out), an
@@ -271,6 +272,10 @@ def fix(words: list[str], tags: list[str], admin: bool = False) -> list[str]:
             tagged[i] = "B-PER"
             if i + 1 < n and tagged[i + 1].startswith("I-"):
                 tagged[i + 1] = "B-" + tagged[i + 1][2:]
+    # 6b. a hashtag mark inside a person's name ("بنيامين #نتنياهو", social-media copy) does not split it
+    for i in range(1, n - 1):
+        if words[i] == "#" and tagged[i] == "O" and tagged[i - 1][2:] == "PER" and tagged[i + 1] == "B-PER":
+            tagged[i] = tagged[i + 1] = "I-PER"
     # 7. a partly tagged club name becomes one ORG mention ("ستيوا [بوخارست]" → "[ستيوا بوخارست]")
     first = _club_first()
     for i in range(n):
