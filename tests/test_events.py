@@ -1150,3 +1150,27 @@ def test_county_is_not_a_boycott_but_a_boycotted_country_is():
     assert not [e for e in county if e.type == "PROTEST"]
     boycott = khabar.analyze("وأعلنت الدول الأربع مقاطعة قطر في يونيو.", pub_date="2018-05-01").events
     assert [e.type for e in boycott] == ["PROTEST"]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("وحكمت المحكمة على طالب لجوء عراقي بالسجن خمس سنوات.", "REQUEST"),            # asylum seeker
+    ("وكان طالب اللجوء الأفغاني قد وصل إلى ألمانيا قبل عامين.", "REQUEST"),
+    ("وسقطت قذائف داخل منطقة نزع السلاح شمالي البلاد.", "RETREAT"),                # demilitarised zone
+    ("وقالت قوات التحالف لدعم الشرعية إنها اعترضت طائرة مسيرة.", "SUPPORT"),         # the coalition's name
+    ("وردا على طلب للتعليق، رفضت الوزارة الإدلاء بأي تصريح.", "REQUEST"),            # request for comment
+    ("وقال الوزير إنه لم يعد هناك تهديد من الجماعة.", "THREATEN"),                   # 'there is a threat'
+    ("وقال الوزير إن الجيش تسلم أنظمة صواريخ جديدة من روسيا.", "ASSAULT"),            # missile systems, not a launch
+])
+def test_trigger_word_in_a_set_phrase_is_not_that_event(text, etype):
+    # session 4, round 4: false triggers read on 150 fresh articles (sentences written for this test)
+    import khabar
+    assert not [e for e in khabar.analyze(text, pub_date="2018-05-01").events if e.type == etype]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("وطالب الرئيس الحكومة بفتح تحقيق في الحادث.", "REQUEST"),
+    ("وأعلن التحالف دعم الحكومة الجديدة بالمال.", "SUPPORT"),
+])
+def test_same_trigger_words_outside_set_phrases_stay_events(text, etype):
+    import khabar
+    assert [e for e in khabar.analyze(text, pub_date="2018-05-01").events if e.type == etype]

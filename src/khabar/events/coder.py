@@ -935,6 +935,11 @@ def _not_an_event(toks: list[Token], t: _Trig, res: Resources) -> bool:
             or (t.b - t.a == 1 and any(res.match("publish_object", toks, j)
                                        for j in range(t.b, _after_bound(toks, t, res) + 1)))):
         return True
+    # a fixed phrase holding the trigger word in another sense ("طالب لجوء" asylum seeker, "منطقة نزع السلاح")
+    for j in range(max(0, a - 3), a + 1):
+        n = res.match("set_phrase", toks, j)
+        if n and j + n > a:
+            return True
     # "أي محتوى ينطوي على تهديد": threatening content, not a threat made
     if t.entry.type == "THREATEN" and t.b - t.a == 1 and any(
             res.match("threat_content", toks, j) and not any(x.text in _COMMA for x in toks[j:a])
