@@ -41,6 +41,7 @@ import functools
 import re
 from pathlib import Path
 
+from khabar.ner.boundaries import _spans
 from khabar.ner.features import core
 from khabar.text.normalize import normalize, strip_clitics
 
@@ -149,19 +150,6 @@ def _demonyms() -> frozenset[str]:
     from khabar.ner.boundaries import lexicon
 
     return lexicon().get("DEMONYM", frozenset())
-
-
-def _spans(tags: list[str]) -> list[list]:
-    out: list[list] = []
-    for i, t in enumerate(tags):
-        if t == "O" or "-" not in t:
-            continue
-        bi, ty = t.split("-", 1)
-        if bi == "I" and out and out[-1][1] == i and out[-1][2] == ty:
-            out[-1][1] = i + 1
-        else:
-            out.append([i, i + 1, ty])
-    return out
 
 
 def mark(words: list[str], tags: list[str], stage: bool = False, untagged: bool = False) -> list[str]:
