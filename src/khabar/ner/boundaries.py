@@ -44,24 +44,29 @@ _NUMBER = ("ان", "ون", "ين")  # dual / sound plural endings (مسؤولا�
 _CLITICS = "وفبلك"
 
 
+def class_rows(path: Path) -> list[tuple[list[str], str]]:
+    """Rows ``(words, class)`` of a word-class TSV (``phrase TAB CLASS``; ``#`` comments and blank or one-column
+    lines skipped; a missing file gives no rows). Shared by this module and :mod:`khabar.ner.kbspans`."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        parts = line.split("\t")
+        if line.strip() and not line.startswith("#") and len(parts) >= 2 and parts[0].split():
+            out.append((parts[0].split(), parts[1].strip()))
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> dict[str, frozenset]:
     """Word classes of ``ner_boundaries.tsv`` → frozenset of normalised forms (multi-word CLUB entries as tuples
     under ``CLUB_N``), plus ``DEMONYM``: nationality adjectives with their derived forms. Missing files give empty
     classes (the post-process then changes nothing of that class)."""
     out: dict[str, set] = {}
-    try:
-        lines = LEXICON.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    for line in lines:
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) < 2:
-            continue
-        words = tuple(core(w) for w in parts[0].split())
-        cls = parts[1].strip()
+    for raw, cls in class_rows(LEXICON):
+        words = tuple(core(w) for w in raw)
         if cls == "LATIN_ORG":
             words = (words[0].lower(),)
         if cls == "CLUB" and len(words) > 1:

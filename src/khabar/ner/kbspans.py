@@ -41,7 +41,7 @@ import functools
 import re
 from pathlib import Path
 
-from khabar.ner.boundaries import _spans
+from khabar.ner.boundaries import _spans, class_rows
 from khabar.ner.features import core
 from khabar.text.normalize import normalize, strip_clitics
 
@@ -72,19 +72,10 @@ def _first_forms(word: str) -> tuple[str, ...]:
 
 def _read_lexicon() -> dict[str, list[tuple[str, ...]]]:
     out: dict[str, list[tuple[str, ...]]] = {}
-    try:
-        lines = LEXICON.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return out
-    for line in lines:
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) < 2:
-            continue
-        words = tuple(k for k in (_key(w) for w in parts[0].split()) if k)
+    for raw, cls in class_rows(LEXICON):
+        words = tuple(k for k in (_key(w) for w in raw) if k)
         if words:
-            out.setdefault(parts[1].strip(), []).append(words)
+            out.setdefault(cls, []).append(words)
     return out
 
 
