@@ -13,6 +13,18 @@ unigrams+bigrams (the shipped gate, :func:`khabar.events.gate.sentence_features`
 within words of the normalised text, ``e`` = the coder's outputs (event types × modality, source/target/country/
 place presence of the type's events), ``t`` = trigger features (count, form, pos, definiteness, modality, position,
 neighbouring words, other types), ``g`` = ``t`` + ``e``; each block sublinear TF-IDF, L2-normalised.
+
+  python scripts/bench_events.py ceiling  how far the GSR detection bars are from the annotators' own agreement, and
+                                          the learning curve of the shipped gate (~4 min on 2 cores).
+
+ceiling, part 1 (no pipeline): the GSR CSVs give, per row, how many annotators accepted (``accept``) out of
+``total``; the label is ``yes`` only when all accepted. A "human system" that answers like one annotator drawn at
+random says yes on a row with probability accept/total; its expected precision/recall/F1 against the gold, with the
+evaluation's protocol (yes positive, easy/difficult no negative, ambiguous skipped), is printed per type. The gold
+contains that annotator's own vote, so this favours the human (its recall is 1 by construction): it is an upper
+bound on what one annotator of the pool scores. Part 2: grouped 5-fold CV of the shipped gate (features and C of the
+artefact, decision = trigger found AND probability >= threshold) with the training folds cut to 25/50/75/100 % of
+their documents (3 random draws each); F1 at the artefact's GSR threshold and at the best threshold of the run.
 """
 from __future__ import annotations
 
@@ -123,8 +135,98 @@ def _trigger_feats(doc, typ: str, sentence_triggers) -> list[str]:
     return f
 
 
+def annotator_ceiling(shared: str = "../shared/data") -> dict[str, dict[str, float]]:
+    """Expected P/R/F1 of one annotator drawn at random, per type, against the GSR gold (see module doc, part 1).
+
+    Input: the shared data folder. Output: ``{TYPE: {"p", "r", "f1", "positives"}}`` (0–1). Raises
+    FileNotFoundError without the GSR CSVs."""
+    import csv
+    from pathlib import Path
+
+    base = Path(shared) / "events" / "arabic_event_gsr"
+    out = {}
+    for typ, fname in (("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv")):
+        tp = fp = fn = 0.0
+        pos = 0
+        with open(base / fname, encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                lab = r["label"].strip()
+                if lab not in ("yes", "easy no", "difficult no") or not int(r["total"] or 0):
+                    continue
+                p_yes = int(r["accept"]) / int(r["total"])
+                if lab == "yes":
+                    pos += 1
+                    tp += p_yes
+                    fn += 1 - p_yes
+                else:
+                    fp += p_yes
+        p, rec = tp / (tp + fp), tp / (tp + fn)
+        out[typ] = {"p": round(p, 3), "r": round(rec, 3), "f1": round(2 * p * rec / (p + rec), 3), "positives": pos}
+    return out
+
+
+def ceiling(shared: str = "../shared/data") -> None:
+    """Print the annotator ceiling and the gate's learning curve (see module doc)."""
+    import csv
+    import random
+    from pathlib import Path
+
+    from sklearn.model_selection import GroupKFold
+
+    from khabar.events import coder, gate
+    from khabar.pipeline import pipe
+
+    for typ, r in annotator_ceiling(shared).items():
+        print(f"{typ} one annotator vs gold: P {r['p']:.3f} R {r['r']:.3f} F1 {r['f1']:.3f} "
+              f"({r['positives']} positives)", flush=True)
+    model = gate.load_gate()
+    base = Path(shared) / "events" / "arabic_event_gsr"
+    for typ, fname in (("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv")):
+        with open(base / fname, encoding="utf-8", newline="") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["label"].strip() in ("yes", "easy no", "difficult no")]
+        m = model[typ]
+        C = (model.get("_meta") or {}).get("C", 1.0)
+        coder.GATE_ENABLED = False
+        docs = list(pipe([r["text"] for r in rows]))
+        coder.GATE_ENABLED = True
+        y = [int(r["label"].strip() == "yes") for r in rows]
+        feats = [gate.model_features(m, d.tokens, typ) for d in docs]
+        cands = []
+        for d in docs:
+            sents = sorted({next(k for k, s in enumerate(d.sentences) if s.start <= mm.start < s.end)
+                            for e in d.events if e.type == typ and e.modality in _POS for mm in e.mentions})
+            cands.append([gate.model_features(m, d.tokens[d.sentences[k].tok_start:d.sentences[k].tok_end], typ)
+                          for k in sents])
+        groups = [gate.doc_group(r["id"]) for r in rows]
+        th_ship = gate.threshold(m, "gsr")
+        for frac in (0.25, 0.5, 0.75, 1.0):
+            f_ship, f_best = [], []
+            for seed in ((0,) if frac == 1.0 else (1, 2, 3)):
+                probs: list[list[float]] = [[] for _ in rows]
+                for tr, te in GroupKFold(5).split(feats, y, groups):
+                    docs_tr = sorted({groups[i] for i in tr})
+                    keep_docs = set(random.Random(seed).sample(docs_tr, max(1, round(frac * len(docs_tr)))))
+                    tr = [i for i in tr if groups[i] in keep_docs]
+                    fm = gate.fit([feats[i] for i in tr], [y[i] for i in tr], C)
+                    for i in te:
+                        probs[i] = [gate.prob(fm, f) for f in cands[i]]
+
+                def f1(th: float) -> float:
+                    tp = sum(1 for ps, g in zip(probs, y) if g and any(p >= th for p in ps))
+                    fp = sum(1 for ps, g in zip(probs, y) if not g and any(p >= th for p in ps))
+                    return 2 * tp / max(1, 2 * tp + fp + (sum(y) - tp))
+                f_ship.append(f1(th_ship))
+                f_best.append(max(f1(t / 20) for t in range(1, 20)))
+            n_pos = round(frac * sum(y) * 0.8)
+            print(f"{typ} training share {frac:.2f} (~{n_pos} positives per fold): F1 at threshold {th_ship:.2f} "
+                  f"{sum(f_ship) / len(f_ship):.3f}, at the best threshold {sum(f_best) / len(f_best):.3f} "
+                  f"(mean of {len(f_ship)} draws)", flush=True)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "gate-cv":
+    if len(sys.argv) > 1 and sys.argv[1] == "ceiling":
+        ceiling(*sys.argv[2:3])
+    elif len(sys.argv) > 1 and sys.argv[1] == "gate-cv":
         gate_cv(*sys.argv[2:3])
     else:
         speed(float(sys.argv[1]) if len(sys.argv) > 1 else 5.0)
