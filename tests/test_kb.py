@@ -142,6 +142,13 @@ def test_short_skeleton_needs_close_spelling(kb):
     assert not [e for e, _ in kb.fuzzy("لو كانغ") if e.english == "Li Qiang"]
 
 
+def test_short_skeleton_word_must_be_spelled_close(kb):
+    # آيباك (AIPAC) and أوبك (OPEC) share the skeleton ا ب ك; one letter apart is still a variant
+    assert not [e for e, _ in kb.fuzzy("منظمة آيباك") if e.english == "OPEC"]
+    assert [e for e, _ in kb.fuzzy("بوتن") if e.english == "Vladimir Putin"]
+    assert [e for e, _ in kb.fuzzy("اوباما") if e.english == "Barack Obama"]
+
+
 def test_clitic_on_a_short_first_word_of_a_multiword_alias():
     from khabar.kb.store import get_kb
 

@@ -374,7 +374,15 @@ class KB:
                 continue
             sks = [skeleton(f) for f in forms]
             if a in sks:
-                continue
+                if len(a) > _fuzzy_thresholds().get("short_skeleton_max", 0.0):
+                    continue
+                # a word of a short skeleton is mostly vowel letters: the skeleton alone does not identify it
+                # (آيباك and أوبك share ب ك); it may differ by at most one letter
+                la = _loose_tok(aw)
+                if any(skeleton(f) == a and Levenshtein.distance(_loose_tok(f), la)
+                       <= _fuzzy_thresholds().get("short_word_max_edit", 1.0) for f in forms):
+                    continue
+                return False
             n_diff += 1
             pending.append((sks, a))
         for sks, a in pending:
