@@ -790,6 +790,13 @@ def test_describe_cue_with_object_pronoun_inside_a_report_is_not_a_new_quote():
     assert len(d.quotes) == 1 and d.quotes[0].text.startswith("تحقق في الحادثة")
 
 
+def test_describe_cue_followed_by_its_description_is_not_the_reporting_verb():
+    # "a report it called exclusive": the speaker is the paper of كشفت, not the ب-phrase of the relative verb
+    d = make("كشفت صحيفة النهار في تقرير وصفته بالخطير، الاثنين، أن الوزارة أخفت نتائج التحقيق.",
+             [("النهار", "ORG", "An-Nahar")])
+    assert [(q.cue.text if hasattr(q.cue, "text") else q.cue, speaker(q)) for q in d.quotes] == [("كشفت", "An-Nahar")]
+
+
 def test_quoted_clause_closed_before_a_comma_and_a_new_clause_is_direct_only():
     d = make('ورفض الرئيس نادر سليم النتائج التي قال إنها "مزورة بالكامل"، ووقع مرسوما بإعادة الفرز.',
              [("نادر سليم", "PER", "Nader Salim")])

@@ -169,12 +169,23 @@ class _Ctx:
                     if len(w) > len(suf) + 2 and w.endswith(suf):
                         info = self.lex.cues.get(w[: -len(suf)])
                         if info is not None and info.kind == "verb" and info.lemma in self.lex.suffixed_cue_lemmas:
+                            if self._describes_at_once(i):
+                                return None  # معلومات وصفتها بالحصرية: a description, no speech follows
                             return _Cue(i, info, w != norm, True)  # ووصفته بأنه: the pronoun is the thing described
         if len(norm) > 4 and norm.endswith("ه") and i > 0 and self.toks[i - 1].norm in ("ما", "حسبما"):
             info = self.lex.cues.get(norm[:-1])  # بحسب ما ذكرته / أوردته / نقلته
             if info is not None and info.kind == "verb":
                 return _Cue(i, info, False)
         return None
+
+    def _describes_at_once(self, i: int) -> bool:
+        """True when the object-pronoun cue at ``i`` is followed at once by a definite ب-word (بال…) that is not a
+        complementiser: "وصفتها بالحصرية" describes its object and reports nothing (a subject such as باكستان or a
+        bare بـ before a quotation keeps the cue)."""
+        if i + 1 >= len(self.toks):
+            return False
+        nxt = self.toks[i + 1].norm
+        return len(nxt) > 4 and nxt.startswith("بال") and nxt not in self.lex.complementisers
 
     def strip_pro(self, norm: str) -> str:
         if len(norm) > 3 and norm[0] in "وف":
