@@ -208,6 +208,8 @@ def test_boundary_rules_on_given_tags():
     assert fix(w, ["O", "O", "B-PER", "I-PER", "I-PER", "O", "O"]) == ["O", "O", "O", "B-ORG", "B-PER", "O", "O"]
     w = ["قال", "الأمين", "العام", "للأمم", "المتحدة", "إن"]
     assert fix(w, ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O"]) == ["O", "O", "O", "B-ORG", "I-ORG", "O"]
+    w = ["التقى", "مغني", "الراب", "سامر", "نجيب", "أمس"]  # occupation + genre before a singer's name
+    assert fix(w, ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O"]) == ["O", "O", "O", "B-PER", "I-PER", "O"]
     w = ["أكد", "نجم", "برشلونة", "أمس"]
     assert fix(w, ["O", "O", "B-LOC", "O"]) == ["O", "O", "B-ORG", "O"]
     w = ["في", "محافظة", "حمص"]
