@@ -808,3 +808,12 @@ def test_demonstrative_plain_noun_after_a_say_verb_stays_its_subject():
     d = make("قال الوزير نبيل حداد إن المخيم سيغلق. ويقول هؤلاء اللاجئون إنهم لن يغادروا.",
              [("نبيل حداد", "PER", "Nabil Haddad")])
     assert speaker(d.quotes[-1]) == "هؤلاء اللاجئون"
+
+
+def test_a_mark_between_a_word_and_a_comma_opens_nothing():
+    # the opener of this quote was lost: the stray closing mark must not start a quote running to the line end
+    lex = load()
+    t = 'وأضافت المصادر أن القافلة وصلت إلى المدينة"، وفي المقابل غادرت سفينة الميناء.'
+    assert find_quoted(t, lex.openers) == []
+    t2 = 'وقال المتحدث إن الوزير" لن يحضر الاجتماع".'
+    assert [t2[q.start:q.end] for q in find_quoted(t2, lex.openers)] == ["لن يحضر الاجتماع"]

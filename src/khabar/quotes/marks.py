@@ -5,7 +5,8 @@ Input: the article text and the opener → closers table from ``quotes_markers.j
 and of the trimmed content. Method (written for khabar): a left-to-right scan per line (quotes do not cross
 paragraphs); « … » nests; an opener accepts its own closer and the noisy ones seen in MT text (“ … ", “ … “,
 „ … “); a quote left open at the end of its line ends there (``closed=False``). A repeated “ or " that is glued
-to the next word and follows a space is read as a new opener (the previous quote lost its closer). A no-break
+to the next word and follows a space is read as a new opener (the previous quote lost its closer); a mark between
+a word and a comma or full stop opens nothing (it closes a quote whose opener was lost). A no-break
 space standing alone between spaces after a sentence end (how the Gulf dailies of SaudiNewsNet mark paragraphs)
 ends a quote left open, like a line end. Linear time.
 """
@@ -28,6 +29,7 @@ class Quoted:
 
 _TRIM = " \t\u00a0\u200f\u200e"
 _TRAIL = _TRIM + ".,،:؛;-–—…"
+_CLOSE_PUNCT = ".,،؛;:!?؟…)"
 
 
 def _is_letter(ch: str) -> bool:
@@ -74,6 +76,11 @@ def find_quoted(text: str, openers: dict[str, set[str]]) -> list[Quoted]:
             if state is None:
                 if ch in openers:
                     if ch in "‘”" and not (_is_letter(nxt) and not _is_letter(prev)):
+                        i += 1
+                        continue
+                    if ch != "«" and _is_letter(prev) and nxt in _CLOSE_PUNCT:
+                        # تعز"، وفي …: between a word and a comma or full stop, the mark closes a quote whose
+                        # opener was lost; it opens nothing (ترامب" لا …, with a space, may still open)
                         i += 1
                         continue
                     state, opos, depth = ch, i, 1
