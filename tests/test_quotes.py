@@ -817,3 +817,8 @@ def test_a_mark_between_a_word_and_a_comma_opens_nothing():
     assert find_quoted(t, lex.openers) == []
     t2 = 'وقال المتحدث إن الوزير" لن يحضر الاجتماع".'
     assert [t2[q.start:q.end] for q in find_quoted(t2, lex.openers)] == ["لن يحضر الاجتماع"]
+
+
+def test_a_detached_preposition_ends_the_speaker_phrase():
+    d = make('وأكد مصدر مطلع لـ"الصحيفة" أن المفاوضات توقفت.')
+    assert [speaker(q) for q in d.quotes] == ["مصدر مطلع"]

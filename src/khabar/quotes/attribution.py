@@ -680,6 +680,7 @@ def _np_end0(ctx: _Ctx, a: int, hard: int) -> int:
     while b < hard and b < a + 5:
         n = ctx.toks[b].norm
         if ctx.is_punct(b) or n in lex.skip_words or n in lex.relatives or n in lex.np_stop_words \
+                or n in lex.detached_proclitics \
                 or (ctx.is_addressee(n) and not (n.startswith("لل") and ctx.toks[b - 1].norm.startswith("ال"))
                     and not _genitive_ll(ctx, n)) \
                 or (n in lex.adjunct_starters and (b + 1 >= hard or ctx.toks[b + 1].norm in lex.adjunct_nouns
