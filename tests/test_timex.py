@@ -332,3 +332,18 @@ def test_month_glued_to_its_year(text, value):
     # noisy text drops the space between a month name and its year; the year must not be lost
     tx = find_timexes(text, "2018-08-13")
     assert [t.value for t in tx] == [value]
+
+
+@pytest.mark.parametrize("text,pub,value", [
+    ("وصل الوفد اليوم الجمعة إلى العاصمة.", "2015-07-25", "2015-07-24"),  # paper dated Saturday
+    ("وقع الانفجار أمس الخميس قرب السوق.", "2015-07-25", "2015-07-23"),
+    ("وصل الوفد اليوم الجمعة إلى العاصمة.", "2015-07-24", "2015-07-24"),
+    ("وصل الوفد اليوم.", "2015-07-25", "2015-07-25"),
+])
+def test_a_named_weekday_after_today_or_yesterday_wins(text, pub, value):
+    assert [t.value for t in find_timexes(text, pub)] == [value]
+
+
+def test_an_indefinite_weekday_word_after_today_is_not_a_weekday():
+    # أحد is also "one": "اليوم أحد أهم …" is "today is one of the most …"
+    assert [t.value for t in find_timexes("ويعد اليوم أحد أهم المواسم.", "2018-06-04")] == ["2018-06-04"]

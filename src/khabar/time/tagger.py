@@ -75,6 +75,7 @@ def _rx() -> dict[str, re.Pattern[str]]:
     MON = alt(L.months) + r"(?![^\W\d_])"
     HMON = alt(L.hijri_months) + r"(?![^\W\d_])"
     WD = _w(L.weekdays)
+    WDD = _w([f for f in L.weekdays if f.startswith("ال")])  # definite forms: "اليوم أحد …" is "today is one …"
     NUMW = _w([f for f, v in L.numbers.items() if v is not None])
     NUM = rf"(?:\d+(?:[.,]\d+)?|{NUMW}(?:\s+و\s*{NUMW})?)"
     ORD = _w(L.ordinals)
@@ -119,7 +120,7 @@ def _rx() -> dict[str, re.Pattern[str]]:
         # ل + ال is written لل (للشهر الجاري): the span starts at the article's ل
         "calrel_mod_ll": r"(?<!\w)[وف]?ل(?P<T>ل(?P<u>" + _w([f[2:] for f in L.calendar_units]) + rf")\s+(?P<mod>{REL}))",
         "calrel_this": CL + rf"(?P<T>(?P<this>{THIS})\s+(?P<u>{CALU}))",
-        "relday": CL + rf"(?P<T>(?:(?P<dp>{DP})\s+(?:يوم\s+)?)?(?:يوم\s+)?(?P<r>{RDAY})(?:\s+(?P<wd>{WD}))?)",
+        "relday": CL + rf"(?P<T>(?:(?P<dp>{DP})\s+(?:يوم\s+)?)?(?:يوم\s+)?(?P<r>{RDAY})(?:\s+(?P<wd>{WDD}))?)",
         "weekday": CL + rf"(?P<T>(?:(?P<dp>{DP})\s+)?(?:(?P<yom>يوم)\s+)?(?P<wd>{WD})(?:\s+(?P<mod>{REL}))?)",
         "ago": CL + rf"(?P<T>(?P<pre>منذ|قبل|بعد)\s+(?:(?P<ap>{APPROX})\s+)?(?:(?P<n>{NUM})\s+(?P<u>{UNIT})|(?P<u2>{SINGDUAL})(?!\s*\d))(?:\s+(?P<ap2>{APOST}))?)",
         "duration": CL + rf"(?P<T>(?:(?P<ap>{APPROX})\s+)?(?:(?P<n>{NUM})\s+(?P<u>{UNIT})(?P<half>\s+و\s*نصف(?:\s+(?:ال)?{UNIT})?)?|(?P<u2>{DUAL}))(?:\s+(?P<ap2>{APOST}))?)",
@@ -527,9 +528,21 @@ def _handle(kind: str, m: re.Match[str], norm: str, pub: dt.date | None, L: Lexi
         if r in ("الليله", "الليله الماضيه"):
             dp = "NI"
         typ = "TIME" if dp else "DATE"
-        c = relc(a, b, typ, lambda p: (p + dt.timedelta(days=off)).isoformat() + (f"T{dp}" if dp else ""), prio=3)
+        wd = L.weekdays.get(g["wd"]) if g["wd"] else None
+
+        def rday(p, off=off, wd=wd):
+            # "اليوم الجمعة" in a paper dated Saturday: the named weekday wins, the nearest one (±3 days) to the
+            # offset's day (print editions and time zones put the publication date a day off the events)
+            d = p + dt.timedelta(days=off)
+            if wd is not None:
+                k = (wd - d.weekday()) % 7
+                d += dt.timedelta(days=k - 7 if k > 3 else k)
+            return d
+        c = relc(a, b, typ, lambda p: rday(p).isoformat() + (f"T{dp}" if dp else ""), prio=3)
+        if pub is not None and wd is not None and rday(pub) != pub + dt.timedelta(days=off) and not c.note:
+            c.note = "the named weekday moved the date off the publication-date reading"
         if dp:
-            c.fallback = relc(m.start("r"), b, "DATE", lambda p: (p + dt.timedelta(days=off)).isoformat(), prio=3)
+            c.fallback = relc(m.start("r"), b, "DATE", lambda p: rday(p).isoformat(), prio=3)
         return [c]
 
     if kind == "weekday":
