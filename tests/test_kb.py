@@ -255,6 +255,16 @@ def test_district_names_that_are_common_words_need_a_context_word():
     assert not linked & {"Hawalli Governorate", "Al Khawkhah", "Audi"}
 
 
+def test_seoul_needs_a_place_word_or_korea_in_the_article():
+    """سيول is also "torrents": a flood story keeps no Seoul; a Korea story or "إلى سيول" does."""
+    import khabar
+
+    flood = khabar.analyze("جرفت سيول الأمطار عشرات السيارات في مدينة نابل التونسية.", "2018-09-24")
+    assert "Seoul" not in {e.english for e in flood.entities}
+    korea = khabar.analyze("وقالت سيول إن كوريا الشمالية أطلقت صاروخا.", "2018-09-24")
+    assert "Seoul" in {e.english for e in korea.entities}
+
+
 def test_mined_people_of_session4_part4_link_with_their_actor_codes():
     """Session 4 part 4 rows (people_s8): frequent newsmakers that were NIL before (transliterated, no actor code);
     sentences written for this test."""

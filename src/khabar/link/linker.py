@@ -814,24 +814,36 @@ _QUOTE_TOKENS = frozenset('"«»“”\'‘’')
 @functools.lru_cache(maxsize=1)
 def _ambiguous_names() -> dict[str, frozenset[str]]:
     """Name → context words (``data/kb/ambiguous_names.tsv``): names that are also common words."""
-    out: dict[str, frozenset[str]] = {}
+    return {k: v[0] for k, v in _ambiguous_rows().items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _ambiguous_rows() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """Name → (context words, document words) of ``data/kb/ambiguous_names.tsv``; the optional fourth column lists
+    words (normalised, matched as substrings of the normalised text) whose presence anywhere in the article keeps
+    the name's entity without a context word (كوريا for سيول)."""
+    out: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
     p = KB_DIR / "ambiguous_names.tsv"
     if p.is_file():
         for line in p.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#") and "\t" in line:
                 cols = line.split("\t")
-                out[alias_key(cols[0])] = frozenset(normalize(w) for w in cols[1].split("|") if w)
+                doc_words = tuple(normalize(w) for w in cols[3].split("|") if w) if len(cols) > 3 else ()
+                out[alias_key(cols[0])] = (frozenset(normalize(w) for w in cols[1].split("|") if w), doc_words)
     return out
 
 
 def _drop_common_word_names(doc: Document) -> None:
     """Mentions whose text is a name that is also a common word (صور "pictures" / Tyre, اليوم السابع "the seventh
     day" / the newspaper) are kept only with a context word right before them (في صور، صحيفة اليوم السابع; an
-    opening quote between them is skipped: صحيفة "الاقتصادية");
+    opening quote between them is skipped: صحيفة "الاقتصادية") or, for names with document words, when one of
+    those words occurs in the article (سيول is Seoul in a story that names Korea);
     otherwise they are removed from ``doc.entities`` (in place). The list is ``data/kb/ambiguous_names.tsv``."""
     names = _ambiguous_names()
     if not names:
         return
+    rows = _ambiguous_rows()
+    norm_text: list[str] = []  # computed once, only when a name has document words
     toks = doc.tokens
     starts = [t.start for t in toks]
     keep = []
@@ -857,6 +869,13 @@ def _drop_common_word_names(doc: Document) -> None:
         ctx = names[key]
         if prev in ctx or any(c in ctx for c in strip_clitics(prev)):
             keep.append(e)  # (a clitic on the name itself, بصور / لصور, is as ambiguous as the bare word)
+            continue
+        doc_words = rows[key][1]
+        if doc_words:
+            if not norm_text:
+                norm_text.append(normalize(doc.text))
+            if any(w in norm_text[0] for w in doc_words):
+                keep.append(e)  # "وقالت سيول" in a story about Korea
     doc.entities = keep
 
 
