@@ -822,3 +822,8 @@ def test_a_mark_between_a_word_and_a_comma_opens_nothing():
 def test_a_detached_preposition_ends_the_speaker_phrase():
     d = make('وأكد مصدر مطلع لـ"الصحيفة" أن المفاوضات توقفت.')
     assert [speaker(q) for q in d.quotes] == ["مصدر مطلع"]
+
+
+def test_the_lead_in_word_before_an_according_to_phrase_is_not_claimed():
+    d = make("وانهار جسر صغير فوق الوادي، وذلك حسبما أعلن الدفاع المدني.")
+    assert [q.text for q in d.quotes] == ["وانهار جسر صغير فوق الوادي"]

@@ -1841,7 +1841,10 @@ def _source_quote(ctx: _Ctx, cue: _Cue, lo: int, hi: int, cache: dict[int, Actor
             if ctx.toks[x].text in _QUOTE_CHARS or (cx is not None and cx.info.flag != "call"
                                                     and _find_comp(ctx, x, hi) is not None):
                 return None
-        a, b = _trim(text, ctx.toks[lo].start, ctx.toks[i].start)
+        j = i
+        while j - 1 > lo and ctx.toks[j - 1].norm in ctx.lex.source_lead_words:
+            j -= 1  # "…، وذلك حسبما أعلن X": the lead-in word is not part of the claim
+        a, b = _trim(text, ctx.toks[lo].start, ctx.toks[j].start)
         if i - 1 >= lo and ctx.toks[i - 1].text in ("-", "–", "—", "("):
             # a parenthetical source (… - بحسب ما ذكرته وكالة X - …): the claim is the whole sentence
             a, b = _trim(text, ctx.toks[lo].start, ctx.toks[hi - 1].end)

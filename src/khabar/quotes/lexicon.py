@@ -79,6 +79,7 @@ class QuoteLexicon:
     object_quote_max_gap: int = 3
     np_stop_words: set[str] = field(default_factory=set)
     detached_proclitics: set[str] = field(default_factory=set)
+    source_lead_words: set[str] = field(default_factory=set)
     demonstratives: set[str] = field(default_factory=set)
     continuation_lemmas: set[str] = field(default_factory=set)
     suffixed_cue_lemmas: set[str] = field(default_factory=set)
@@ -183,6 +184,7 @@ def load() -> QuoteLexicon:
     lex.demonstratives = {_n(x) for x in m.get("demonstratives", [])}
     lex.np_stop_words = {_n(x) for x in m.get("np_stop_words", [])}
     lex.detached_proclitics = {_n(x) for x in m.get("detached_proclitics", [])}
+    lex.source_lead_words = {_n(x) for x in m.get("source_lead_words", [])}
     lex.object_quote_max_gap = int(m.get("object_quote_max_gap_tokens", 3))
     lex.pronoun_suffixes = tuple(sorted({_n(x) for x in m.get("pronoun_suffixes", [])}, key=len, reverse=True))
     lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))
