@@ -616,3 +616,19 @@ def test_how_is_not_kyiv_without_a_place_context():
     doc = run(text, date="2018-03-01", ents=[("كيف", "GPE")])
     kyiv = [e for e in doc.entities if e.english == "Kyiv"]
     assert [e.start for e in kyiv] == [text.rindex("كيف")]
+
+
+def test_a_place_followed_by_its_own_country_adjective_links_to_the_place():
+    import khabar
+
+    d = khabar.analyze("وقالت نائبة عن ولاية ميشيغان الأمريكية إن القرار خاطئ.", "2018-08-09")
+    assert "Michigan" in {e.english for e in d.entities}
+
+
+def test_a_surname_spelled_differently_later_in_the_article_corefers():
+    import khabar
+
+    d = khabar.analyze("وقال وزير الخارجية البريطاني بوريس جونسن إن بلاده سترد. وأضاف جونسون أن الرد سيكون حازما.",
+                       "2018-08-09")
+    short = [e for e in d.entities if e.text == "جونسون"]
+    assert short and short[0].english == "Boris Johnson" and short[0].link == "coref"

@@ -36,7 +36,7 @@ import functools
 import re
 
 from khabar.document import Document, Entity
-from khabar.kb.store import KB, KBEntity, alias_key, get_kb, tokens
+from khabar.kb.store import KB, KBEntity, alias_key, get_kb, skeleton, tokens
 from khabar.link.nil_names import compose as compose_institution
 from khabar.paths import KB_DIR, LEXICONS
 from khabar.text.normalize import normalize, strip_clitics
@@ -1148,7 +1148,10 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
                      and not (tail_country and c.country and c.country != tail_country)]
             if size == 1:
                 cands = [c for c in cands if not c.id.startswith("city:") or _is_curated_city(c)]
-                cands = [c for c in cands if c.prior >= 4 and _type_ok(ent.label, c)]
+                # a one-word place followed by its own country's adjective (ميشيغان الأمريكية) needs no high prior
+                cands = [c for c in cands if (c.prior >= 4 or (tail_country and c.country == tail_country
+                                                               and a == 0 and size == n - 1))
+                         and _type_ok(ent.label, c)]
             elif ent.label == "PER" and a > 0:
                 cands = [c for c in cands if c.type == "PER"]
             else:
@@ -1355,9 +1358,12 @@ def _propagate_surnames(doc: Document) -> list[Entity]:
 
 
 def _coref(doc: Document) -> None:
-    """Short person forms → the latest earlier full name whose last (or, when linked, first) word they equal."""
+    """Short person forms → the latest earlier full name whose last (or, when linked, first) word they equal; failing
+    that, the latest earlier *linked* full name whose last word has the same consonant skeleton of at least four
+    letters (جونسون after بوريس جونسن: two spellings of one name in one article)."""
     by_last: dict[str, list[Entity]] = {}
     by_first: dict[str, list[Entity]] = {}
+    by_last_skel: dict[str, list[Entity]] = {}
     for ent in sorted(doc.entities, key=lambda e: e.start):
         if ent.label != "PER" or ent.link == "role":
             continue
@@ -1366,12 +1372,19 @@ def _coref(doc: Document) -> None:
             by_last.setdefault(toks[-1], []).append(ent)
             if ent.kb_id:
                 by_first.setdefault(toks[0], []).append(ent)
+                by_last_skel.setdefault(skeleton(toks[-1]), []).append(ent)
             continue
         if ent.kb_id is not None or not toks:
             continue
         best = None
         for f in strip_clitics(toks[0]):
             for lst in (by_last.get(f, []), by_first.get(f, [])):
+                if lst and (best is None or lst[-1].start > best.start):
+                    best = lst[-1]
+        if best is None:
+            for f in strip_clitics(toks[0]):
+                sk = skeleton(f)
+                lst = by_last_skel.get(sk, []) if len(sk) >= 4 else []
                 if lst and (best is None or lst[-1].start > best.start):
                     best = lst[-1]
         if best is None:
