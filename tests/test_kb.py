@@ -282,3 +282,11 @@ def test_mined_people_of_session4_part4_link_with_their_actor_codes():
     codes = {e.english: e.actor_code for e in doc.entities if e.kb_id}
     assert codes.get("Virgil van Dijk") == "NLDSPO" and codes.get("Louis van Gaal") == "NLDSPO"
     assert codes.get("N'Golo Kanté") == "FRASPO"
+
+
+def test_definite_ordinary_word_and_joined_kunya_are_not_spelling_variants(kb):
+    # الحديثة "the modern" is not the Iraqi town حديثة; "أبو شعر" (joined ابوشعر) is not البشير
+    assert not [e for e, _ in kb.fuzzy("الحديثة") if e.english == "Haditha"]
+    assert [e for e, _ in kb.fuzzy("حديثة") if e.english == "Haditha"]
+    assert not [e for e, _ in kb.fuzzy("محمد أبو شعر") if e.english == "Mohammed al-Bashir"]
+    assert [e for e, _ in kb.fuzzy("ابومازن") if e.english == "Mahmoud Abbas"]

@@ -632,3 +632,10 @@ def test_a_surname_spelled_differently_later_in_the_article_corefers():
                        "2018-08-09")
     short = [e for e in d.entities if e.text == "جونسون"]
     assert short and short[0].english == "Boris Johnson" and short[0].link == "coref"
+
+
+def test_an_organisation_named_after_its_country_is_not_the_country():
+    import khabar
+
+    d = khabar.analyze("ووقعت شركة قطر غاز عقدا جديدا مع شركة يابانية.", "2015-07-20")
+    assert not [e for e in d.entities if "قطر" in e.text and e.kb_id == "country:QAT"]

@@ -302,6 +302,8 @@ class KB:
         toks = tokens(text)
         if not toks:
             return []
+        if len(toks) == 1 and toks[0].startswith("ال") and toks[0] in _common_words():
+            return []  # الحديثة "the modern" is not the town حديثة: a definite ordinary word is not a spelling variant
         best: dict[str, float] = {}
         for first in strip_clitics(toks[0])[:4]:
             q = " ".join([first] + toks[1:])
@@ -364,6 +366,8 @@ class KB:
         pending: list[tuple[list[str], str]] = []
         for i, (w, aw, a) in enumerate(zip(qwords, awords, atoks)):
             forms = strip_clitics(w) if i == 0 else [w]
+            if any(f.startswith("ابو") for f in forms) != aw.startswith("ابو"):
+                return False  # a joined kunya (ابوشعر) is not an article name (البشير) of the same skeleton
             if any(f in common or self.demonym(f) for f in forms):
                 # an ordinary word: the same word (article / final ة aside), or the same nationality
                 dem = self.demonym(aw)

@@ -1145,7 +1145,9 @@ def _trim(doc: Document, kb: KB, ent: Entity) -> tuple[list[KBEntity], str]:
                 continue  # أمريكا الجنوبية is not أمريكا, القاهرة الجديدة is not القاهرة
             tail_country = kb.demonym(tail[0].norm) if tail else None
             cands = [c for c in kb.lookup(text) if not c.id.startswith(("up:",))
-                     and not (tail_country and c.country and c.country != tail_country)]
+                     and not (tail_country and c.country and c.country != tail_country)
+                     # an organisation named after its country (قطر غاز، مصر للطيران) is not the country
+                     and not (ent.label == "ORG" and tail and c.id.startswith("country:"))]
             if size == 1:
                 cands = [c for c in cands if not c.id.startswith("city:") or _is_curated_city(c)]
                 # a one-word place followed by its own country's adjective (ميشيغان الأمريكية) needs no high prior
