@@ -639,3 +639,15 @@ def test_an_organisation_named_after_its_country_is_not_the_country():
 
     d = khabar.analyze("ووقعت شركة قطر غاز عقدا جديدا مع شركة يابانية.", "2015-07-20")
     assert not [e for e in d.entities if "قطر" in e.text and e.kb_id == "country:QAT"]
+
+
+def test_bare_monarchy_roles_name_the_office_of_the_article_country():
+    import khabar
+
+    d = khabar.analyze("وهنأ خادم الحرمين الشريفين وولي ولي العهد أهالي الرياض بالعيد.", "2015-07-26")
+    got = {e.role: e.english for e in d.entities if e.link == "role"}
+    assert got.get("KING") == "King Salman bin Abdulaziz"
+    assert got.get("DEPUTY_CROWN_PRINCE") == "Mohammed bin Salman"
+    # no place of the article: a bare crown prince stays unresolved
+    d2 = khabar.analyze("وصل ولي العهد إلى المؤتمر.", "2015-07-26")
+    assert not [e for e in d2.entities if e.role == "CROWN_PRINCE" and e.kb_id]

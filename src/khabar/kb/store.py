@@ -201,10 +201,14 @@ class KB:
         self._demonyms = {alias_key(k): v for k, v in demonyms.items()}
         # role phrases: list of (token tuple, role, agent), longest first
         self._roles: list[tuple[tuple[str, ...], str, str | None]] = []
-        for phrase, role, agent in role_rows:
+        self._role_country: dict[tuple[tuple[str, ...], str], str] = {}  # phrase → country it always names
+        for row in role_rows:
+            phrase, role, agent = row[:3]
             toks = tuple(tokens(phrase))
             if toks:
                 self._roles.append((toks, role, agent or None))
+                if len(row) > 3 and row[3]:
+                    self._role_country[(toks, role)] = row[3]
         self._roles.sort(key=lambda r: -len(r[0]))
         self._role_first = {r[0][0] for r in self._roles}
         self._skel_keys: list[str] | None = None
@@ -482,6 +486,8 @@ class KB:
                                     country, n = ents[0].country, n + span
                                     break
                     # trailing adjective of the phrase after the demonym (المبعوث الروسي الخاص)
+                # a phrase that names one country's office by itself (خادم الحرمين الشريفين: the Saudi king)
+                country = country or self._role_country.get((toks, role))
                 return RoleMatch(role, country, agent, n)
         return None
 
@@ -539,8 +545,9 @@ def _common_words() -> frozenset[str]:
         return frozenset()
 
 
-def load_role_rows(path: Path | None = None) -> list[tuple[str, str, str]]:
-    """Rows ``(arabic phrase, ROLE, AGENT)`` of ``lexicons/roles.tsv`` (and ``roles*.tsv``); '#' comments."""
+def load_role_rows(path: Path | None = None) -> list[tuple[str, str, str, str]]:
+    """Rows ``(arabic phrase, ROLE, AGENT, COUNTRY)`` of ``lexicons/roles.tsv`` (and ``roles*.tsv``); '#' comments.
+    COUNTRY (ISO3, optional fourth column, else "") is the country a phrase always names by itself."""
     rows = []
     paths = [path] if path else sorted(LEXICONS.glob("roles*.tsv"))
     for p in paths:
@@ -551,7 +558,8 @@ def load_role_rows(path: Path | None = None) -> list[tuple[str, str, str]]:
                 continue
             parts = line.split("\t")
             if len(parts) >= 2:
-                rows.append((parts[0].strip(), parts[1].strip(), (parts[2].strip() if len(parts) > 2 else "")))
+                rows.append((parts[0].strip(), parts[1].strip(), (parts[2].strip() if len(parts) > 2 else ""),
+                             (parts[3].strip() if len(parts) > 3 else "")))
     return rows
 
 

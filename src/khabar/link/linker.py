@@ -626,6 +626,10 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
                 continue
             if rm.role not in GENERIC_ROLES:
                 holder = kb.office_holder(rm.role, country, doc.pub_date) if country or rm.agent == "IGO" else None
+                if holder is None and country is None and rm.role in _document_country_roles() and place_countries:
+                    # a bare monarchy office (ولي العهد) is that of the country the article is set in
+                    top = max(place_countries.items(), key=lambda kv: kv[1])[0]
+                    holder = kb.office_holder(rm.role, top, doc.pub_date)
                 if holder is None and country is None and rm.agent == "IGO":
                     # an international post held per country (المبعوث الأممي): the country the article is about
                     for c, _ in sorted(place_countries.items(), key=lambda kv: -kv[1])[:2]:
@@ -809,6 +813,16 @@ def _link(doc: Document) -> None:
 
 
 _QUOTE_TOKENS = frozenset('"«»“”\'‘’')
+
+
+@functools.lru_cache(maxsize=1)
+def _document_country_roles() -> frozenset[str]:
+    """Roles of ``data/kb/document_country_roles.tsv``: a bare mention names the article's country's office."""
+    p = KB_DIR / "document_country_roles.tsv"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(line.strip() for line in p.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 @functools.lru_cache(maxsize=1)
