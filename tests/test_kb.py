@@ -290,3 +290,12 @@ def test_definite_ordinary_word_and_joined_kunya_are_not_spelling_variants(kb):
     assert [e for e, _ in kb.fuzzy("حديثة") if e.english == "Haditha"]
     assert not [e for e, _ in kb.fuzzy("محمد أبو شعر") if e.english == "Mohammed al-Bashir"]
     assert [e for e, _ in kb.fuzzy("ابومازن") if e.english == "Mahmoud Abbas"]
+
+
+def test_two_different_arabic_given_names_are_not_variants(kb):
+    # محمود is not محمد, عبيد is not عبد الله — though their consonant skeletons are (nearly) equal
+    assert not [e for e, _ in kb.fuzzy("محمود حسن") if e.english == "Mohamed Al Hassan"]
+    assert not [e for e, _ in kb.fuzzy("عبد الله عبيد") if e.english == "Abdullah Abdullah"]
+    assert [e for e, _ in kb.fuzzy("احمد ابو الغيط") if e.english == "Ahmed Aboul Gheit"]
+    assert not [e for e, _ in kb.fuzzy("محمد الحسين") if e.english == "Mohamed Al Hassan"]
+    assert not [e for e, _ in kb.fuzzy("بالمشهد") if e.english == "Mashhad"]  # "in the scene"

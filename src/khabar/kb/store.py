@@ -306,8 +306,10 @@ class KB:
         toks = tokens(text)
         if not toks:
             return []
-        if len(toks) == 1 and toks[0].startswith("ال") and toks[0] in _common_words():
-            return []  # الحديثة "the modern" is not the town حديثة: a definite ordinary word is not a spelling variant
+        if len(toks) == 1 and any(f.startswith("ال") and f in _common_words() for f in [toks[0]] + strip_clitics(toks[0])):
+            # الحديثة "the modern" is not the town حديثة, بالمشهد "in the scene" not Mashhad: a definite ordinary
+            # word is not a spelling variant
+            return []
         best: dict[str, float] = {}
         for first in strip_clitics(toks[0])[:4]:
             q = " ".join([first] + toks[1:])
@@ -372,6 +374,11 @@ class KB:
             forms = strip_clitics(w) if i == 0 else [w]
             if any(f.startswith("ابو") for f in forms) != aw.startswith("ابو"):
                 return False  # a joined kunya (ابوشعر) is not an article name (البشير) of the same skeleton
+            given = _given_names()
+            ga = aw[2:] if aw.startswith("ال") else aw
+            gf = [f[2:] if f.startswith("ال") else f for f in forms]
+            if ga in given and ga not in gf and any(f in given for f in gf):
+                return False  # two different Arabic given names (محمود / محمد, الحسين / الحسان) are never variants
             if any(f in common or self.demonym(f) for f in forms):
                 # an ordinary word: the same word (article / final ة aside), or the same nationality
                 dem = self.demonym(aw)
@@ -531,6 +538,16 @@ def _fuzzy_thresholds() -> dict[str, float]:
                 except ValueError:
                     continue
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Arabic given names (normalised, article-free) of ``data/kb/arabic_given_names.txt`` (empty when missing)."""
+    p = KB_DIR / "arabic_given_names.txt"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(tokens(w)[0] for w in p.read_text(encoding="utf-8").splitlines()
+                     if w.strip() and not w.startswith("#") and tokens(w))
 
 
 @functools.lru_cache(maxsize=1)
