@@ -306,9 +306,10 @@ class KB:
         toks = tokens(text)
         if not toks:
             return []
-        if len(toks) == 1 and any(f.startswith("ال") and f in _common_words() for f in [toks[0]] + strip_clitics(toks[0])):
+        if len(toks) == 1 and not self.demonym(toks[0]) and any(
+                f.startswith("ال") and f in _common_words() for f in [toks[0]] + strip_clitics(toks[0])):
             # الحديثة "the modern" is not the town حديثة, بالمشهد "in the scene" not Mashhad: a definite ordinary
-            # word is not a spelling variant
+            # word is not a spelling variant (a nationality adjective, السورية, still reaches its country)
             return []
         best: dict[str, float] = {}
         for first in strip_clitics(toks[0])[:4]:
