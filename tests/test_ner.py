@@ -210,6 +210,9 @@ def test_boundary_rules_on_given_tags():
     assert fix(w, ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O"]) == ["O", "O", "O", "B-ORG", "I-ORG", "O"]
     w = ["التقى", "مغني", "الراب", "سامر", "نجيب", "أمس"]  # occupation + genre before a singer's name
     assert fix(w, ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O"]) == ["O", "O", "O", "B-PER", "I-PER", "O"]
+    w = ["في", "بلدة", "بئر", "الغنم", "،", "قرب", "عين", "في"]  # a place head alone takes the next word
+    assert fix(w, ["O", "O", "B-LOC", "O", "O", "O", "B-LOC", "O"]) == ["O", "O", "B-LOC", "I-LOC", "O", "O",
+                                                                        "B-LOC", "O"]
     w = ["أكد", "نجم", "برشلونة", "أمس"]
     assert fix(w, ["O", "O", "B-LOC", "O"]) == ["O", "O", "B-ORG", "O"]
     w = ["في", "محافظة", "حمص"]

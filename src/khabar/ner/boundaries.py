@@ -298,6 +298,13 @@ def fix(words: list[str], tags: list[str], admin: bool = False) -> list[str]:
             c = core(w)
             if c[:1].isupper() and c.lower() in lorg:
                 tagged[i] = "B-ORG"
+    # 8b. a place mention made only of a place-name head (بئر، عين، رأس، جبل …) takes the untagged word after it:
+    # the head alone is never the name ("[بئر] بورقبة" → "[بئر بورقبة]")
+    for i in range(n - 1):
+        if tagged[i].startswith("B-") and tagged[i][2:] in ("LOC", "GPE") and tagged[i + 1] == "O" and \
+                _is(words[i], "PLACE_HEAD") and _arabic(words[i + 1]) and len(core(words[i + 1])) > 2 and \
+                not _is(words[i + 1], "TITLE", "HEAD", "VNOUN", "ADMIN", "STOP"):
+            tagged[i + 1] = "I-" + tagged[i][2:]
     # 9. administrative head joins the place mention (document stage only)
     if admin:
         for i in range(1, n):
