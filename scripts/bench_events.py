@@ -22,7 +22,8 @@ ceiling, part 1 (no pipeline): the GSR CSVs give, per row, how many annotators a
 random says yes on a row with probability accept/total; its expected precision/recall/F1 against the gold, with the
 evaluation's protocol (yes positive, easy/difficult no negative, ambiguous skipped), is printed per type. The gold
 contains that annotator's own vote, so this favours the human (its recall is 1 by construction): it is an upper
-bound on what one annotator of the pool scores. Part 2: grouped 5-fold CV of the shipped gate (features and C of the
+bound on what one annotator of the pool scores; the same against a majority-vote gold (every row with two or more
+annotators, positive when more than half accepted) is printed too. Part 2: grouped 5-fold CV of the shipped gate (features and C of the
 artefact, decision = trigger found AND probability >= threshold) with the training folds cut to 25/50/75/100 % of
 their documents (3 random draws each); F1 at the artefact's GSR threshold and at the best threshold of the run.
 """
@@ -135,11 +136,13 @@ def _trigger_feats(doc, typ: str, sentence_triggers) -> list[str]:
     return f
 
 
-def annotator_ceiling(shared: str = "../shared/data") -> dict[str, dict[str, float]]:
+def annotator_ceiling(shared: str = "../shared/data", gold: str = "label") -> dict[str, dict[str, float]]:
     """Expected P/R/F1 of one annotator drawn at random, per type, against the GSR gold (see module doc, part 1).
 
-    Input: the shared data folder. Output: ``{TYPE: {"p", "r", "f1", "positives"}}`` (0–1). Raises
-    FileNotFoundError without the GSR CSVs."""
+    Input: the shared data folder; ``gold`` = ``"label"`` (the evaluation's protocol: yes positive, easy/difficult
+    no negative, ambiguous skipped) or ``"majority"`` (every row with ≥ 2 annotators, positive when more than half
+    accepted). Output: ``{TYPE: {"p", "r", "f1", "positives"}}`` (0–1). Raises FileNotFoundError without the GSR
+    CSVs."""
     import csv
     from pathlib import Path
 
@@ -151,9 +154,14 @@ def annotator_ceiling(shared: str = "../shared/data") -> dict[str, dict[str, flo
         with open(base / fname, encoding="utf-8", newline="") as fh:
             for r in csv.DictReader(fh):
                 lab = r["label"].strip()
-                if lab not in ("yes", "easy no", "difficult no") or not int(r["total"] or 0):
+                total, accept = int(r["total"] or 0), int(r["accept"] or 0)
+                if gold == "majority":
+                    if total < 2:
+                        continue
+                    lab = "yes" if 2 * accept > total else "no"
+                elif lab not in ("yes", "easy no", "difficult no") or not total:
                     continue
-                p_yes = int(r["accept"]) / int(r["total"])
+                p_yes = accept / total
                 if lab == "yes":
                     pos += 1
                     tp += p_yes
@@ -176,9 +184,10 @@ def ceiling(shared: str = "../shared/data") -> None:
     from khabar.events import coder, gate
     from khabar.pipeline import pipe
 
-    for typ, r in annotator_ceiling(shared).items():
-        print(f"{typ} one annotator vs gold: P {r['p']:.3f} R {r['r']:.3f} F1 {r['f1']:.3f} "
-              f"({r['positives']} positives)", flush=True)
+    for g in ("label", "majority"):
+        for typ, r in annotator_ceiling(shared, g).items():
+            print(f"{typ} one annotator vs {g} gold: P {r['p']:.3f} R {r['r']:.3f} F1 {r['f1']:.3f} "
+                  f"({r['positives']} positives)", flush=True)
     model = gate.load_gate()
     base = Path(shared) / "events" / "arabic_event_gsr"
     for typ, fname in (("ASSAULT", "assault_gsr.csv"), ("PROTEST", "protest_gsr.csv")):
