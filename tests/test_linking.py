@@ -651,3 +651,12 @@ def test_bare_monarchy_roles_name_the_office_of_the_article_country():
     # no place of the article: a bare crown prince stays unresolved
     d2 = khabar.analyze("وصل ولي العهد إلى المؤتمر.", "2015-07-26")
     assert not [e for e in d2.entities if e.role == "CROWN_PRINCE" and e.kb_id]
+
+
+def test_a_surname_mistagged_as_an_organisation_is_the_person_named_before():
+    import khabar
+
+    d = khabar.analyze("قالت رئيسة الوزراء البريطانية تيريزا ماي إنها متفائلة. وقالت ماي بعد اجتماع في برلين إن "
+                       "الاتفاق ممكن.", "2018-10-10")
+    short = [e for e in d.entities if e.text == "ماي"]
+    assert short and short[0].label == "PER" and short[0].english == "Theresa May"

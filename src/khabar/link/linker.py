@@ -211,7 +211,9 @@ def _kb_subtype(e: KBEntity) -> str | None:
 
 def _apply(ent: Entity, e: KBEntity, how: str, score: float, pub_date: str | None, correct_label: bool) -> None:
     sub = _kb_subtype(e)
-    if sub:
+    if sub == "-":
+        ent.subtype = None  # the KB knows the kind (a currency, a war) and no FANE subtype fits: no guess
+    elif sub:
         ent.subtype = sub
     ent.english = e.english
     ent.kb_id = e.id
@@ -1381,7 +1383,22 @@ def _coref(doc: Document) -> None:
     by_first: dict[str, list[Entity]] = {}
     by_last_skel: dict[str, list[Entity]] = {}
     for ent in sorted(doc.entities, key=lambda e: e.start):
-        if ent.label != "PER" or ent.link == "role":
+        if ent.link == "role":
+            continue
+        if ent.label != "PER":
+            # a one-word ORG / MISC mention that is exactly the surname of a person linked before ("وقالت ماي"
+            # after "تيريزا ماي"): the tagger's label is wrong, the person is meant
+            toks = tokens(ent.text)
+            if ent.kb_id is None and len(toks) == 1 and ent.label in ("ORG", "MISC"):
+                lst = [p for f in strip_clitics(toks[0]) for p in by_last.get(f, []) if p.kb_id]
+                if lst:
+                    ent.label, ent.subtype = "PER", None
+                    best = max(lst, key=lambda p: p.start)
+                    ent.english, ent.kb_id, ent.country, ent.actor_code = (best.english, best.kb_id, best.country,
+                                                                           best.actor_code)
+                    ent.role = ent.role or best.role
+                    ent.lat, ent.lon, ent.link, ent.score = best.lat, best.lon, "coref", best.score
+                    _COREF_SRC[id(ent)] = best
             continue
         toks = tokens(ent.text)
         if len(toks) >= 2:
