@@ -660,3 +660,12 @@ def test_a_surname_mistagged_as_an_organisation_is_the_person_named_before():
                        "الاتفاق ممكن.", "2018-10-10")
     short = [e for e in d.entities if e.text == "ماي"]
     assert short and short[0].label == "PER" and short[0].english == "Theresa May"
+
+
+def test_latin_letters_spelled_in_arabic_romanise_as_an_acronym():
+    from khabar.link.linker import romanize
+
+    assert romanize("إم بي سي") == "MBC"
+    assert romanize("إكس إس ماكس") == "XS Max"
+    assert romanize("بي") == "B"
+    assert romanize("محمد علي") != "MA"  # ordinary names are untouched

@@ -123,15 +123,42 @@ def romanize(text: str, kb: KB | None = None) -> str:
     """Latin rendering of an Arabic name (str → str), word by word: proclitics before the article dropped
     (بالبيضاء → البيضاء); a word found in the KB's ANETAC/google table (attested English spellings) takes that
     spelling (ال + word → al-Word); any other word goes to the transliteration model
-    (:func:`khabar.link.translit.transliterate`) when it is available, else to a letter map.
-    Latin input is returned unchanged."""
+    (:func:`khabar.link.translit.transliterate`) when it is available, else to a letter map. Latin letter names
+    spelled in Arabic (بي بي سي) become one acronym (BBC). Latin input is returned unchanged."""
     if not re.search("[\u0600-\u06ff]", text or ""):
         return (text or "").strip()
     kb = kb or get_kb()
+    raw = text.split()
+    toks = tokens(text)
+    letters = _letter_names()
+    spelled = [letters.get(w) for w in raw] if len(raw) == len(toks) else [None] * len(toks)
     words = []
-    for w in tokens(text):
-        words.append(_word_latin(w, kb))
+    i = 0
+    while i < len(toks):
+        j = i
+        while j < len(toks) and spelled[j]:
+            j += 1
+        if j - i >= 2 or (j - i == 1 and len(toks) == 1):
+            words.append("".join(spelled[i:j]))  # "بي بي سي" → BBC: Latin letters spelled out in Arabic
+            i = j
+            continue
+        words.append(_word_latin(toks[i], kb))
+        i += 1
     return " ".join(x for x in words if x)
+
+
+@functools.lru_cache(maxsize=1)
+def _letter_names() -> dict[str, str]:
+    """Arabic spelling of a Latin letter name → the letter (``data/lexicons/translit_letter_names.tsv``), keyed by
+    the word as written (إي E and آي I differ only in the hamza)."""
+    out: dict[str, str] = {}
+    p = LEXICONS / "translit_letter_names.tsv"
+    if p.is_file():
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                k, v = line.split("\t", 1)
+                out[k.strip()] = v.strip()
+    return out
 
 
 def _model(w: str) -> str | None:
