@@ -21,6 +21,13 @@ Method (dictionary- and rule-based, in the tradition of TABARI/PETRARCH, adapted
    subject of its own shares the previous verb's subject; unlinked MISC names (دولار، الله) are never actors.
    A verb whose subject names no actor (ويتهم أنصار البيئة X بـ، وانتقدت السفارة X، أن التقرير ينتقد X) takes
    the named X after it as its object, not its subject (:func:`_unnamed_subject`).
+   Passive homographs (قتل/قُتل, ``passive_homograph``): with no object after the verb, a counted or indefinite
+   subject before it ("ثلاثة جنود قتلوا في هجوم") or an indefinite nationality noun after it ("قتل عراقيان في")
+   is the victim (:func:`_passive_reading`). The attacker of an attack noun is also read from "شنتها/نفذتها X"
+   (``agent_relative``), "تابعة لـX" after a weapon noun (``owned_by``) and the subject of a launch verb before a
+   weapon noun (``launch_verb``: "دبابة إسرائيلية أطلقت القذيفة"); "أحد جنوده" takes the country of the last
+   actor named before it (``own_members``). Nationality words the KB lacks (أفغان، أجانب → INT، أكراد → KUR) come
+   from ``events_demonyms.tsv``.
 4. **Place** — a linked GPE/LOC after في / ب / قرب in the sentence (the most specific: city over country).
    **Date** — the nearest DATE/TIME timex of the sentence, else the publication date (``source: pub_date``).
 5. **Modality** — negated (لم، لن، لا، ما، نفى), requested (دعا إلى، طالب، حث → a REQUEST event whose ``mode``
@@ -99,7 +106,7 @@ def _kb():
 
 def _demonym(kb, word: str) -> str | None:
     if kb is None:
-        return None
+        return _extra_demonym(word)
     try:
         c = kb.demonym(word)
         if c is None:
@@ -109,9 +116,34 @@ def _demonym(kb, word: str) -> str | None:
                     c = kb.demonym(w[: len(w) - len(suf)] + "ي")
                     if c:
                         break
-        return c
+        return c or _extra_demonym(word)
     except Exception:  # noqa: BLE001
         return None
+
+
+_EXTRA_SUFFIXES = ("يين", "يون", "يان", "يات", "يه", "ين", "ون", "ات", "ه", "ا")
+
+
+@functools.lru_cache(maxsize=4096)
+def _extra_demonym(word: str) -> str | None:
+    """Code of a nationality word the KB lacks (``events_demonyms.tsv``: broken plurals such as أفغان, "foreign"
+    أجنبي/أجانب → INT), in any inflection (ة، ون، ين، يون، يين، يا) and with clitics (والأفغان، الأجنبية)."""
+    table = resources().demonyms
+    if not table:
+        return None
+    for c in strip_clitics(normalize(word).rstrip("\u064b")):
+        for form in (c, c[2:] if c.startswith("ال") and len(c) > 4 else None):
+            if not form:
+                continue
+            if form in table:
+                return table[form]
+            for suf in _EXTRA_SUFFIXES:
+                if form.endswith(suf) and len(form) > len(suf) + 2:
+                    stem = form[: -len(suf)]
+                    for st in (stem, stem if stem.endswith("ي") else stem + "ي"):
+                        if st in table:
+                            return table[st]
+    return None
 
 
 def _kb_place(kb, kb_id: str | None):
@@ -350,6 +382,8 @@ def _marker_before(doc: Document, toks: list[Token], a: int, ent_start: int, res
                       or (kb is not None and kb.is_role_word(toks[a - 1].text))):
             for c in strip_clitics(p2)[:2]:
                 r = res.roles.get(c)
+                if r == "source_or_target" and p2 == "من" and a > 2 and _quantity(toks[a - 3].norm):
+                    return None, conj  # partitive "أربعة من حراس الأمن الأفغان": the counted group itself
                 if r and r != "location":
                     return r, conj
         if prev.startswith("و") and len(prev) == 1:
@@ -370,6 +404,9 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
         a, b = span
         if any(taken[a:b]):
             continue
+        if b - a == 1 and not (e.kb_id or e.country or e.actor_code) and (e.label or "").upper() != "PER" \
+                and _extra_demonym(toks[a].text):
+            continue  # an unlinked nationality noun (الأكراد، الأفغان): read below as a demonym, after its agent noun
         if not e.kb_id and b - a > 1 and e.link == "role":
             e = _truncate_generic(doc, toks, a, b, e, kb)
             if e is None:
@@ -378,8 +415,13 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
         marker, conj = _marker_before(doc, toks, a, e.start, res)
         if marker == "location" and _topic_place(doc, toks, a, e.start, res):
             marker = "topic"  # الأوضاع في غزة: the topic of the clause, not where it happens
-        if _reporter(toks, a, res):
+        if _reporter(toks, a, res) and not (res.match("reporter", toks, a)
+                                            and (e.actor_code or "").endswith(_NOT_MEDIA_AGENTS)):
+            # (not an intelligence or armed body named with a media word: "طائرة تابعة لوكالة المخابرات" is no news
+            # agency; "موقع الجيش" — the army's website — still reports)
             marker = "reporter"
+        elif (e.actor_code or "").endswith("MED") and b < len(toks) and toks[b].text in (":", "："):
+            marker = "reporter"  # a dateline ("أنقرة ـ رويترز:"): the agency reporting, not a participant
         label = (e.label or "").upper()
         if marker == "location" and label == "PER":
             marker = "target"  # ب + a person is the verb's complement (التقى بالرئيس X، ندد بـX), never a place
@@ -533,6 +575,15 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
     for m in merged:
         if m.marker == "location" and m.label == "PER" and not m.is_place:
             m.marker = "target"  # (بالرئيس الأوكراني X: the role noun's ب reaches the merged person)
+    for m, n in zip(merged, merged[1:]):
+        # apposition: an unlinked person's name followed by a title with a nationality ("فلان، السفير السوداني في …"،
+        # "فلان عمدة العاصمة الصومالية") is that country's — the title describes him
+        if m.label == "PER" and not (m.actor.country or m.actor.kb_id) and n.actor.country \
+                and (n.generic or (n.label is None and not n.actor.kb_id and not n.adjective)) \
+                and not n.is_place and n.a - m.b <= 1 and all(x.text in _COMMA for x in toks[m.b:n.a]):
+            m.actor = Actor(english=m.actor.english, country=n.actor.country,
+                            actor_code=n.actor.actor_code or n.actor.country, kb_id=None, start=m.actor.start,
+                            end=m.actor.end, text=m.actor.text)
     return merged
 
 
@@ -552,6 +603,23 @@ def _own_country(doc: Document, toks: list[Token], out: list[_Mention], taken: l
         act = Actor(english=None, country=c, actor_code=c + ("GOV" if gov else ""), start=t.start, end=t.end,
                     text=t.text)
         out.append(_Mention(i, i + 1, act, marker, conj=conj, label="GPE"))
+        taken[i] = True
+    for i, t in enumerate(toks):
+        # "أعلن الجيش الأمريكي مقتل أحد جنوده": members with a pronoun (own_members) belong to the last actor with a
+        # country named before them in the sentence (not a place)
+        if taken[i] or not res.match("own_members", toks, i):
+            continue
+        prev = [m for m in out if m.b <= i and m.actor.country and not m.is_place and not m.adjective
+                and not (m.actor.kb_id or "").startswith("city:")]
+        if not prev:
+            continue
+        c = max(prev, key=lambda m: m.b).actor.country
+        marker, conj = _marker_before(doc, toks, i, t.start, res)
+        stem = strip_clitics(t.norm)[-1]
+        stem = next((stem[:-len(p)] for p in ("هم", "ها", "ه") if stem.endswith(p)), stem)
+        code = res.agents.get(stem) or res.agents.get(stem[:-1] + "ين") or ""  # جنوده → MIL، مقاتليه → مقاتلين
+        act = Actor(english=None, country=c, actor_code=c + code, start=t.start, end=t.end, text=t.text)
+        out.append(_Mention(i, i + 1, act, marker, conj=conj))
         taken[i] = True
 
 
@@ -597,6 +665,7 @@ def _merge_title_complements(doc: Document, toks: list[Token], out: list[_Mentio
 
 
 _PREP_WORDS = frozenset(_FW["prepositions"])
+_NOT_MEDIA_AGENTS = ("SPY", "MIL", "COP")
 
 
 def _truncate_generic(doc: Document, toks: list[Token], a: int, b: int, e: Entity, kb) -> Entity | None:
@@ -1098,10 +1167,17 @@ def _not_sources(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: list
     out: list[_Mention] = []
     if t.entry.type in ("ASSAULT", "COERCE") and "victim" not in t.entry.flags:
         out = [m for m in mentions
-               if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and m.a - u.b <= 2 for u in trigs)]
+               if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and _victim_near(toks, u.b, m.a)
+                      for u in trigs)]
+        out += [m for m in _range_victims(toks, [u for u in trigs if u is not t], mentions) if m not in out]
     if (t.a > 0 and resources().match("occurrence", toks, t.a - 1)) or t.object_of is not None:
         # (and everyone before an event that is the object of a condemnation: "أدانت X الهجوم")
         out += [m for m in mentions if m.b <= t.a and all(m is not o for o in out)]
+    if t.entry.type == "ASSAULT" and t.entry.pos == "n" and any(
+            u is not t and u.a == t.b and u.entry.pos == "v" and u.entry.type == "ASSAULT"
+            and any(m.a == u.b for m in mentions) for u in trigs):
+        # "تفجيرا استهدف X": what the attack noun's own verb hits is its object, never its agent
+        out += [m for m in mentions if m.a > t.b and all(m is not o for o in out)]
     # the source of a report ("أفادت مصادر ليبية بأن هجوما …") is not the event's agent
     out += [m for m in mentions if m.b <= t.a and _reporting(toks, m, t) and all(m is not o for o in out)]
     return out
@@ -1208,6 +1284,21 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         for u in trigs:
             if u is not t and u.b <= t.a and u.entry.pos == "v" and not u.definite and not u.drop:
                 before = [m for m in before if m.a >= u.b]
+    elif e.type == "ASSAULT":
+        # "جنديان قتلا بانفجار عبوة"، "قتلوا في هجوم انتحاري": an attack noun right after an attack verb is how
+        # that verb's event happened; the verb's subject before it is the verb's (maybe its victim), not the noun's
+        for u in trigs:
+            if u is not t and u.entry.type == "ASSAULT" and u.entry.pos == "v" and not u.definite and not u.drop \
+                    and u.b <= t.a and t.a - u.b <= 2 and not any(
+                        x.text in _STRONG_BOUND or x.text in _COMMA for x in toks[u.b:t.a]):
+                before = [m for m in before if m.a >= u.b]
+    # no subject across a subordinator for an attack whose own subject follows it: "نجا X من محاولة عندما انفجرت
+    # عبوة" (a pro-drop verb after بينما shares the main subject: "وقصف الجيش الموقع بينما فرض حظرا")
+    sub = next((j for j in range(t.a - 1, max(-1, t.a - 4), -1) if res.match("subordinator", toks, j)), None)
+    if sub is not None and e.type == "ASSAULT" and any(
+            sub < u.a <= t.a and u.entry.type == "ASSAULT" and (any(w.a == u.b for w in trigs) or any(
+                m.a == u.b and m.marker is None for m in mentions)) for u in trigs):
+        before = [m for m in before if m.a > sub]
     # a city right after a preposition or a container noun (في، إلى، شوارع، وسط …) is a place, not a metonymic actor
     def placed(m: _Mention) -> bool:
         # (بصنعاء: ب on a city is "in")
@@ -1235,8 +1326,12 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             after = [m for m in after if m is not agent_gen]
     # the victims named by a victim noun ("إصابة أربعة جنود"، "مقتل مدنيين") are never the agent of an attack
     # in the same clause: keep them out of every other trigger's source candidates
+    # (a victim noun reaches its victims across numbers and time words, _victim_near, for the mentions before this
+    # trigger; after it only right after the noun: "قتل وأصيب أكثر من ألف شخص" — the people are this verb's too)
     victims = [m for m in before + after
-               if any(u is not t and "victim" in u.entry.flags and u.b <= m.a and m.a - u.b <= 2 for u in trigs)]
+               if any(u is not t and "victim" in u.entry.flags and u.b <= m.a
+                      and (m.a - u.b <= 2 or (m.b <= t.a and _victim_near(toks, u.b, m.a))) for u in trigs)]
+    victims += [m for m in _range_victims(toks, [u for u in trigs if u is not t], before + after) if m not in victims]
     if victims and e.type in ("ASSAULT", "COERCE") and "victim" not in e.flags:
         before = [m for m in before if m not in victims]
         after = [m for m in after if m not in victims]
@@ -1244,6 +1339,39 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
     targets: list[_Mention] = []
     partners: list[_Mention] = []
     unmarked_after: list[_Mention] = []
+    if (e.pos == "n" or t.definite) and e.type in ("ASSAULT", "COERCE") and not sources:
+        # "غارة شنتها طائرات X"، "الهجوم الذي نفذته X": the subject of a "carried it out" verb right after the
+        # attack noun (through a relative pronoun or an adjective) is the attacker
+        for j in range(t.b, min(t.b + 3, len(toks))):
+            if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
+                break
+            n = res.match("agent_relative", toks, j)
+            if n:
+                # (or the nationality of the unlisted noun after it: "شنتها طائرة أمريكية")
+                doer = next((m for m in mentions if m.marker is None and not m.is_place and (
+                    (m.a == j + n and not m.adjective) or (m.a == j + n + 1 and m.adjective))), None)
+                if doer is not None:
+                    sources.append(doer)
+                    after = [m for m in after if m is not doer]
+                break
+    if (e.pos == "n" or t.definite) and e.type == "ASSAULT" and not sources:
+        # "دبابة إسرائيلية أطلقت القذيفة"، "أطلقت طائرة X صاروخا": the weapon noun is the object of a launch verb
+        # (``launch_verb`` in events_filters.tsv) up to three tokens before it; that verb's subject is the attacker
+        for v in range(t.a - 1, max(-1, t.a - 4), -1):
+            if toks[v].text in _STRONG_BOUND or toks[v].text in _COMMA:
+                break
+            if res.match("launch_verb", toks, v):
+                inner = [m for m in before if m.a > v and m.marker is None and not m.adjective]
+                doer = inner[:1] or _svo_subject(toks, _Trig(v, v + 1, e), [m for m in before if m.b <= v])
+                sources.extend(doer)
+                before = [m for m in before if m not in doer]
+                break
+    if (e.pos == "n" or t.definite) and e.type == "ASSAULT" and t.b < len(toks) and res.match("owned_by", toks, t.b):
+        # "طائرة مسيرة تابعة لـX": the owner of the attacking weapon named by the trigger is the attacker
+        owner = next((m for m in after if m.a == t.b + 1 and not m.adjective), None)
+        if owner is not None:
+            sources.append(owner)
+            after = [m for m in after if m is not owner]
     for m in after:
         if m.marker in ("target", "source_or_target"):
             if m.marker == "target" or e.type in ("RETREAT", "SANCTION") or (
@@ -1287,7 +1415,11 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
             sources.extend(prev[-1].sources)  # the co-ordinated verb shares the previous verb's subject
     unnamed_subject = False
     if not noun and not sources and unmarked_after and t.b - t.a == 1 \
-            and _unnamed_subject(toks, t, unmarked_after[0], mentions, res):
+            and (_unnamed_subject(toks, t, unmarked_after[0], mentions, res) or any(
+                u is not t and u.b == t.a and u.entry.pos == "n" and not u.definite and u.entry.type == "ASSAULT"
+                and e.type == "ASSAULT" and unmarked_after[0].a == t.b for u in trigs)):
+        # (also an attack verb right after an indefinite attack noun: "تفجير استهدف دورية X" — the explosion is
+        # the subject, X the object)
         # "ويتهم أنصار حقوق الإنسان فيسبوك بالتقصير"، "وانتقدت السفارة الولايات المتحدة"، "أن التقرير ينتقد X":
         # the subject is a noun phrase that names no actor; the named mention after it is the object
         targets.extend([unmarked_after[0]] + _group(unmarked_after))
@@ -1313,18 +1445,24 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         # not before a co-ordinated verb with its subject right after it ("اعتقل المسلحون الصحفي وقصف الجيش …")
         svo = _svo_subject(toks, t, before)
         if svo:
-            (targets if "pass" in e.flags else sources).extend(svo)
-            if "pass" in e.flags:
+            passive = "pass" in e.flags or (_passive_reading(toks, t, res, objects=unmarked_after)
+                                            and _victim_like(toks, svo[0], res))
+            if passive and "pass" not in e.flags:
+                targets[:0] = svo  # the victim named before the verb comes first
+            else:
+                (targets if passive else sources).extend(svo)
+            if passive:
                 unmarked_after = []
     if unmarked_after:
         first = unmarked_after[0]
-        adjacent = first.a - t.b <= 1
+        adjacent = first.a - t.b <= 1 or ("victim" in e.flags and noun and _victim_near(toks, t.b, first.a))
         if noun:
             if first.adjective and adjacent:
                 # "غارة إسرائيلية": the attacker; "مقتل فلسطيني": a victim noun's nationality is the victim's
                 (targets if "victim" in e.flags else sources).append(first)
                 unmarked_after = unmarked_after[1:]
-            elif adjacent and "gt" in e.flags:
+            elif "gt" in e.flags and (adjacent or _titled_person(toks, t.b, first)):
+                # (also a person after his title: "اغتيال الأمين العام السابق للحزب X فلان")
                 targets.append(first)
                 unmarked_after = unmarked_after[1:]
             elif adjacent and ("gs" in e.flags or sym):
@@ -1332,9 +1470,18 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                 unmarked_after = unmarked_after[1:]
             elif t.definite:
                 unmarked_after = []
-        if unmarked_after and not noun and e.type in ("ASSAULT", "COERCE") and _counted(toks, unmarked_after[0]):
-            # "قتل 4 جنود إثيوبيين": a counted group after the verb is the victim (passive reading)
+        if unmarked_after and not noun and e.type in ("ASSAULT", "COERCE") and adjacent and not sources \
+                and _bare_people(toks, unmarked_after[0]) \
+                and _passive_reading(toks, t, res, unmarked_after[0].b, unmarked_after[1:]):
+            # "قتل عراقيان في تفجير": an indefinite nationality noun after a kill verb with no object after it is
+            # the subject of the passive (قُتل), the victim
             targets.append(unmarked_after[0])
+            unmarked_after = unmarked_after[1:]
+        if unmarked_after and not noun and e.type in ("ASSAULT", "COERCE") and _counted(toks, unmarked_after[0]):
+            # "قتل 4 جنود إثيوبيين": a counted group after the verb is the victim (passive reading), before any
+            # later marked target ("قتل 5 مدنيين في غارة على غزة": the civilians first)
+            v = unmarked_after[0]
+            targets.insert(next((q for q, m in enumerate(targets) if m.a > v.a), len(targets)), v)
             unmarked_after = unmarked_after[1:]
         relative = not noun and not sources and "pass" not in e.flags and _relative_verb(toks, t, res)
         if unmarked_after and relative:
@@ -1371,8 +1518,9 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         # (a symmetric event with its two parties after بين has no other party before it; "مع X وY" has: the subject)
         # a speaker (قال X) is the subject of the reported verb only when the complementiser carries a pronoun
         # referring back to him: "قال ماكرون إنه تحدث" (he said he spoke)
-        cands = [m for m in before if (m.marker in (None, "agent") and not _reporting(toks, m, t)) or (
-            m.marker == "speaker" and any(x.norm in _SELF_COMP for x in toks[m.b:t.a]))]
+        cands = [m for m in before if all(m is not x for x in targets) and (
+            (m.marker in (None, "agent") and not _reporting(toks, m, t)) or (
+            m.marker == "speaker" and any(x.norm in _SELF_COMP for x in toks[m.b:t.a])))]
         # "نفى X وقوع اشتباكات" (X denied that clashes took place): an occurrence noun right before the trigger
         # makes it the subject of that noun, so no one before it is the event's agent
         if cands and t.a > 0 and res.match("occurrence", toks, t.a - 1):
@@ -1396,8 +1544,10 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
                 k += 1
             # (a counted group before a verb is its victim — "قتل 4 جنود" — unless the verb's object after it is
             # already the target: "العشرات من المستوطنين هاجموا المواطنين")
-            if "pass" in e.flags or (e.type in ("ASSAULT", "COERCE") and not noun and _counted(toks, grp[0])
-                                     and not targets):
+            if "pass" in e.flags or (e.type in ("ASSAULT", "COERCE") and not noun and not targets and (
+                    _counted(toks, grp[0]) or (_passive_reading(toks, t, res, objects=after)
+                                               and _victim_like(toks, grp[0], res)))):
+                # (or the verb is a passive with no object: "X، عشرين عاما، قتل بينما كان …")
                 targets.extend(grp)
             else:
                 sources.extend(grp)
@@ -1407,6 +1557,9 @@ def _assign_roles(toks: list[Token], t: _Trig, trigs: list[_Trig], mentions: lis
         vic = [m for m in before if m.marker is None and m not in sources]
         if vic:
             targets.append(vic[-1])
+    if noun and "victim" in e.flags and not targets:
+        # "سقط عشرات X بين قتيل وجريح": the group right before "between killed and wounded" is the victim
+        targets = [m for m in before if m in _range_victims(toks, [t], before)]
     if noun and e.type in ("ASSAULT", "COERCE") and _undergoes(toks, t, res):
         # "تعرضت القوات لهجوم" / "القوات تعرضت لهجوم": the subject of "undergo" is the target; only an agent
         # phrase (من قبل) is the source
@@ -1556,10 +1709,10 @@ def _speech_cues() -> frozenset[str]:
 
 def _undergoes(toks: list[Token], t: _Trig, res: Resources) -> bool:
     """True when a nominal trigger is the object of an "undergo" verb (``undergo`` in events_filters.tsv) up to
-    five tokens before it in the same clause: "تعرضت (القوات البريطانية) لهجوم"."""
-    for j in range(t.a - 1, max(-1, t.a - 6), -1):
-        if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA:
-            return False
+    ten tokens before it in the same clause: "تعرضت (القوات البريطانية) لهجوم"، "نجا X عمدة المدينة من محاولة"."""
+    for j in range(t.a - 1, max(-1, t.a - 11), -1):
+        if toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA or res.match("undergo_stop", toks, j):
+            return False  # (nor across a new clause: "نجا X من محاولة عندما انفجرت عبوة")
         if res.match("undergo", toks, j):
             return True
     return False
@@ -1578,6 +1731,91 @@ def _plural_subject(toks: list[Token], t: _Trig) -> bool:
         return False
     return any(len(w) >= 4 and (w.endswith("وا") or (w[0] in "يت" and w.endswith("ون")))
                for w in strip_clitics(toks[t.a].norm)[:2])
+
+
+def _passive_reading(toks: list[Token], t: _Trig, res: Resources, after: int | None = None,
+                     objects: list[_Mention] = ()) -> bool:
+    """True when the one-word ASSAULT/COERCE verb trigger ``t`` is a past form whose passive is written alike
+    (قتل/قُتل، قتلوا/قُتلوا: ``passive_homograph`` in events_filters.tsv) and what follows it (from token ``after``,
+    by default right after the verb) is no object but a preposition, a by-phrase or a time word (``passive_next``)
+    or the end of the clause: "أربعة جنود قتلوا في هجوم" — the soldiers were killed, they are the victims. Not when
+    a counted group follows among ``objects`` (the mentions after the verb): "قتلوا في الهجوم ثلاثة جنود"."""
+    if t.entry.type not in ("ASSAULT", "COERCE") or t.b - t.a != 1 or not res.match("passive_homograph", toks, t.a):
+        return False
+    if any(_counted(toks, m) and m.a - t.b <= 8 for m in objects):
+        return False
+    j = t.b if after is None else after
+    for _ in range(3):  # time words in between say nothing ("خطفوا أمس دبلوماسيا": an object follows)
+        n = 0 if j >= len(toks) else res.match("time_word", toks, j) or res.match("passive_time", toks, j)
+        if not n:
+            break
+        j += n
+    if j >= len(toks) or toks[j].text in _STRONG_BOUND or toks[j].text in _COMMA or toks[j].text in ".!?":
+        return True
+    return bool(res.match("passive_next", toks, j))
+
+
+def _titled_person(toks: list[Token], i: int, m: _Mention) -> bool:
+    """True when the person mention ``m`` follows token ``i`` after at most six words with no preposition, number or
+    punctuation among them: a title in construct (الأمين العام السابق للحزب الشيوعي X)."""
+    if m.label != "PER" or not 0 < m.a - i <= 6:
+        return False
+    return not any(x.text in _STRONG_BOUND or x.text in _COMMA or x.norm in _PREP_WORDS or _quantity(x.norm)
+                   for x in toks[i:m.a])
+
+
+def _victim_like(toks: list[Token], m: _Mention, res: Resources) -> bool:
+    """True when the subject ``m`` before a passive-homograph verb reads as a victim: a counted group (also through a
+    partitive and a construct head: "أربعة من حراس الأمن الأفغان") or an indefinite noun phrase or unlinked name;
+    not a definite or KB-linked actor ("القوات الأمريكية قتلت في غارة قياديا": the forces are the agent)."""
+    if _counted(toks, m):
+        return True
+    k = m.a - 1  # a construct head before the mention (حراس الأمن) counted through a partitive
+    if k > 1 and toks[k - 1].norm == "من" and _quantity(toks[k - 2].norm):
+        return True
+    if m.actor.kb_id:
+        return False
+    return not any(c.startswith("ال") for c in strip_clitics(toks[m.a].norm)[:1]) \
+        and not toks[m.a].norm.startswith(("ال", "وال"))
+
+
+def _victim_near(toks: list[Token], i: int, j: int) -> bool:
+    """True when the mention at token ``j`` is governed by the victim noun ending before token ``i``: at most two
+    tokens between, or up to five that are all numbers, time words or approximators (``victim_skip`` in
+    events_filters.tsv): "وأصيب صباح أمس أربعة جنود"، "مقتل ما لا يقل عن"… stop at the first other word."""
+    if j - i <= 2:
+        return True
+    if j - i > 5:
+        return False
+    res = resources()
+    k = i
+    while k < j:
+        n = res.match("victim_skip", toks, k)
+        if n:
+            k += n
+        elif _quantity(toks[k].norm):
+            k += 1
+        else:
+            return False
+    return True
+
+
+def _range_victims(toks: list[Token], trigs: list[_Trig], mentions: list[_Mention]) -> list[_Mention]:
+    """The mentions ending right before "بين" + a victim noun of ``trigs`` (``victim_range`` in events_filters.tsv):
+    "سقط عشرات المدنيين بين قتيل وجريح" — the group counted as killed and wounded."""
+    res = resources()
+    out = []
+    for u in trigs:
+        if "victim" in u.entry.flags and u.a > 0 and res.match("victim_range", toks, u.a - 1):
+            out += [m for m in mentions if m.b == u.a - 1 and m.marker is None and m not in out]
+    return out
+
+
+def _bare_people(toks: list[Token], m: _Mention) -> bool:
+    """True for a one-word indefinite plural/dual nationality noun with no name or agent noun (عراقيان، فلسطينيون)."""
+    a = m.actor
+    return (m.b - m.a == 1 and not m.adjective and not a.kb_id and bool(a.country) and a.actor_code == a.country
+            and not strip_clitics(toks[m.a].norm)[-1].startswith("ال") and not toks[m.a].norm.startswith(("ال", "وال")))
 
 
 def _svo_subject(toks: list[Token], t: _Trig, before: list[_Mention]) -> list[_Mention]:

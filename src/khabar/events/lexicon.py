@@ -8,6 +8,8 @@ Data (all under ``khabar/data/lexicons/``):
 - ``events_modality.tsv`` — negation / request / future / conditional cues with their scope in tokens.
 - ``events_roles.tsv`` — role prepositions (target, partner, location, agent).
 - ``events_agents.tsv`` — agent nouns (قوات → MIL, شرطة → COP, متظاهرين → OPP …).
+- ``events_demonyms.tsv`` — nationality words the KB's demonyms lack (broken plurals such as أفغان, "foreign"
+  أجانب → INT), used by the coder only after the KB.
 - ``events_filters.tsv`` — context filters (time homographs, topic frames, accidents, reporters, topic nouns,
   dual anaphors, light verbs, SVO particles): ``kind -> {normalised form tuple}``.
 """
@@ -58,6 +60,7 @@ class Resources:
     filters: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     filter_index: dict[str, dict[str, list[tuple[str, ...]]]] = field(default_factory=dict)
     raw_not_trigger: set[str] = field(default_factory=set)  # surface forms (diacritics removed), not normalised
+    demonyms: dict[str, str] = field(default_factory=dict)  # events_demonyms.tsv: forms the KB lacks (→ code)
 
     def match(self, kind: str, toks: list, j: int) -> int:
         """Length in tokens of the longest ``kind`` filter form starting at token ``j`` (0 = none). The first word
@@ -197,4 +200,10 @@ def resources() -> Resources:
                     res.agents.setdefault(f, cols[1])
                     if country:
                         res.agent_country.setdefault(f, country)
+    for cols in _read_tsv("events_demonyms.tsv"):
+        if len(cols) >= 2:
+            for form in cols[0].split("|"):
+                f = normalize(form.strip())
+                if f:
+                    res.demonyms.setdefault(f, cols[1])
     return res
