@@ -1336,3 +1336,11 @@ def test_unlinked_name_takes_the_country_of_its_apposition_title(monkeypatch):
     code_events(d)
     named = [m for e in d.events for m in e.targets if m.text == "سامي داود"]
     assert named and named[0].country == "IRQ"
+
+
+def test_a_currency_the_kb_knows_is_never_an_actor():
+    """Session 5: دولار is now a KB entity (US dollar, MISC); it must not become the source of an aid event."""
+    import khabar
+
+    d = khabar.analyze("وقالت الوزيرة إن بلادها ستقدم قرضا قيمته مئة مليون دولار لدعم الإصلاحات.", "2018-06-22")
+    assert not [ev for ev in d.events for a in (ev.source, ev.target) if a is not None and a.english == "US dollar"]

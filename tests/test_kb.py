@@ -299,3 +299,17 @@ def test_two_different_arabic_given_names_are_not_variants(kb):
     assert [e for e, _ in kb.fuzzy("احمد ابو الغيط") if e.english == "Ahmed Aboul Gheit"]
     assert not [e for e, _ in kb.fuzzy("محمد الحسين") if e.english == "Mohamed Al Hassan"]
     assert not [e for e, _ in kb.fuzzy("بالمشهد") if e.english == "Mashhad"]  # "in the scene"
+
+
+def test_currencies_religions_and_communities_have_english_names():
+    """Session 5 rows (misc.tsv, orgs_s7.tsv): names fresh news uses daily were transliterated ("Yorru", "al-Shea");
+    sentences written for this test."""
+    import khabar
+
+    d = khabar.analyze("ارتفع سعر اليورو أمام الدولار، واعتقلت الشرطة عشرة من الشيعة خلال الحرب العالمية الثانية.",
+                       "2018-04-19")
+    got = {e.text: (e.english, e.actor_code, e.subtype) for e in d.entities}
+    assert got.get("اليورو", (None,))[0] == "Euro" and got["اليورو"][2] is None  # no FANE guess for a currency
+    assert got.get("الدولار", (None,))[0] == "US dollar"
+    assert got.get("الشيعة", (None, None))[:2] == ("Shia Muslims", "SHI")
+    assert got.get("الحرب العالمية الثانية", (None,))[0] == "World War II"

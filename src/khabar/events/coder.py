@@ -18,7 +18,7 @@ Method (dictionary- and rule-based, in the tradition of TABARI/PETRARCH, adapted
    nationality adjective right after the noun is the source (غارة إسرائيلية). Symmetric events (met, talked):
    co-ordinated parties are split into source = the first, targets = the others. A verb right after a relative
    pronoun (التحالف الذي يدعم X) takes X as its object unless a pronoun refers back to the head; a و-verb with no
-   subject of its own shares the previous verb's subject; unlinked MISC names (دولار، الله) are never actors.
+   subject of its own shares the previous verb's subject; unlinked MISC names (الله) and the KB's MISC entities (currencies, wars, awards: دولار) are never actors.
    A verb whose subject names no actor (ويتهم أنصار البيئة X بـ، وانتقدت السفارة X، أن التقرير ينتقد X) takes
    the named X after it as its object, not its subject (:func:`_unnamed_subject`).
    Passive homographs (قتل/قُتل, ``passive_homograph``): with no object after the verb, a counted or indefinite
@@ -439,8 +439,10 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
         code = e.actor_code or country
         if not (country or code or e.english or label in ("PER", "ORG")):
             continue
-        if not (e.kb_id or country or code) and (label,) in res.filters.get("unlinked_not_actor", ()):
-            continue  # an unlinked MISC name ("مليارات دولار", "الله أكبر") is not a participant
+        if (not (e.kb_id or country or code) or (e.kb_id or "").startswith("misc:")) and \
+                (label,) in res.filters.get("unlinked_not_actor", ()):
+            continue  # an unlinked MISC name ("الله أكبر"), or one the KB knows as a currency, war, award …
+            # ("مليارات دولار" → US dollar), is not a participant
         actor = Actor(english=e.english, country=country, actor_code=code, kb_id=e.kb_id, start=e.start,
                       end=e.end, text=e.text)
         for j in range(a, b):

@@ -71,7 +71,9 @@ def _ent(id, type, english, country=None, actor_code=None, aliases=(), roles=(),
 # ------------------------------------------------------------------------------------------------ curated parts
 
 def curated_entities() -> list[dict]:
-    """Entities of the curated TSV files (``people*.tsv``, ``orgs*.tsv``, ``places*.tsv``, read in name order)."""
+    """Entities of the curated TSV files (``people*.tsv``, ``orgs*.tsv``, ``places*.tsv``, ``misc*.tsv``, read in
+    name order). ``misc*.tsv`` rows (english, subtype, aliases, prior) are MISC entities: currencies, religions,
+    wars, competitions, awards — names news uses every day that have an English form but no country or actor."""
     ents = []
     for r in (r for f in sorted(KB_DIR.glob("people*.tsv")) for r in _rows(f)):
         r += [""] * (6 - len(r))
@@ -94,6 +96,11 @@ def curated_entities() -> list[dict]:
         pid = f"city:{country}:{slug(english)}" if sub == "city" else f"loc:{slug(english)}"
         ents.append(_ent(pid, typ, english, country, country or None, aliases.split("|"), (), _f(lat), _f(lon),
                          sub or "region", _f(prior) or 3.0))
+    for r in (r for f in sorted(KB_DIR.glob("misc*.tsv")) for r in _rows(f)):
+        r += [""] * (4 - len(r))
+        english, sub, aliases, prior = r[:4]
+        ents.append(_ent(f"misc:{slug(english)}", "MISC", english, None, None, aliases.split("|"),
+                         subtype=sub or "misc", prior=_f(prior) or 3.0))
     return ents
 
 
