@@ -213,6 +213,8 @@ def test_boundary_rules_on_given_tags():
     w = ["في", "بلدة", "بئر", "الغنم", "،", "قرب", "عين", "في"]  # a place head alone takes the next word
     assert fix(w, ["O", "O", "B-LOC", "O", "O", "O", "B-LOC", "O"]) == ["O", "O", "B-LOC", "I-LOC", "O", "O",
                                                                         "B-LOC", "O"]
+    w = ["لاعب", "كرة", "القدم", "الشهير"]  # a word never a name on its own
+    assert fix(w, ["O", "O", "B-LOC", "O"]) == ["O", "O", "O", "O"]
     w = ["أكد", "نجم", "برشلونة", "أمس"]
     assert fix(w, ["O", "O", "B-LOC", "O"]) == ["O", "O", "B-ORG", "O"]
     w = ["في", "محافظة", "حمص"]

@@ -236,8 +236,11 @@ def fix(words: list[str], tags: list[str], admin: bool = False) -> list[str]:
             if a > a0 and len(c) > 4 and (c.startswith("لل") or c.startswith("بال")):
                 g = res.gaz1.get("ال" + c[2:] if c.startswith("لل") else c[1:], frozenset())
                 ty = "LOC" if ("GPE" in g or "LOC" in g) else "ORG"
-        # 3. drop mentions made only of role / head / verbal-noun / nationality words
+        # 3. drop mentions made only of role / head / verbal-noun / nationality words, or of a word that is never
+        # a name on its own (القدم of كرة القدم)
         if ty not in ("LOC", "GPE") and all(_is(w, "TITLE", "HEAD", "VNOUN") or _is_demonym(w) for w in words[a:b]):
+            continue
+        if all(_is(w, "NEVER_ALONE") for w in words[a:b]):
             continue
         if sport_left:
             if ty in ("LOC", "GPE"):
