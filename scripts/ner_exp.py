@@ -1,7 +1,9 @@
 """NER experiment runner: train a CRF on a corpus mix (ANERcorp dev blocks held out) and score it on the dev set.
 
 Usage: python scripts/ner_exp.py NAME --corpora anercorp,newsfane [--c1 0.05 --c2 0.01] [--no-clusters]
-       [--vectors FILE --vec-scale 3] [--extra-no-misc] [--spacy EPOCHS] [--full] [--test]   (--test also scores the CAMeL test split: only for the final, already chosen configuration)
+       [--vectors FILE --vec-scale 3] [--extra-no-misc] [--extra-conll FILE[,FILE]] [--spacy EPOCHS] [--full] [--test]   (--test also scores the CAMeL test split: only for the final, already chosen configuration)
+--extra-conll: extra training sentences (``token<TAB>TAG``, e.g. the pseudo-labelled news of scripts/ner_selftrain.py),
+sentences overlapping the dev blocks dropped as for the other corpora.
 Prints one JSON line; appends it to /tmp/ner/exp.jsonl.
 """
 from __future__ import annotations
@@ -65,6 +67,8 @@ def main() -> None:
                     help="train the spaCy CNN NER (khabar.ner.neural, needs `pip install spacy`) instead of the CRF, "
                          "with --vectors as static vectors (a gensim .kv file); keeps the best dev epoch")
     ap.add_argument("--extra-no-misc", action="store_true", help="map MISC to O in the non-ANERcorp corpora")
+    ap.add_argument("--extra-conll", default=None, metavar="FILE[,FILE]",
+                    help="extra training data, token<TAB>TAG per line (scripts/ner_selftrain.py output)")
     ap.add_argument("--full", action="store_true", help="train on all of ANERcorp train (no dev)")
     ap.add_argument("--test", action="store_true")
     ap.add_argument("--model", default=None)
@@ -90,6 +94,15 @@ def main() -> None:
             if dev_grams:  # NewsFANE re-annotates ANERcorp: drop sentences that overlap the dev blocks
                 extra = [s for s in extra if _overlap(s, dev_grams) < 0.5]
             tr = tr + extra
+    n_extra = 0
+    for fn in (a.extra_conll.split(",") if a.extra_conll else []):
+        from khabar.ner.train import read_conll
+
+        extra = read_conll(Path(fn), "\t")
+        if dev_grams:
+            extra = [s for s in extra if _overlap(s, dev_grams) < 0.5]
+        n_extra += len(extra)
+        tr = tr + extra
     if a.spacy:
         from khabar.ner.neural import train_spacy
 
@@ -107,7 +120,8 @@ def main() -> None:
     from khabar.ner.tagger import tag_sentences
     out = {"name": a.name, "corpora": a.corpora, "c1": a.c1, "c2": a.c2, "train_s": info["seconds"],
            "bytes": info["bytes"], "clusters": a.clusters, "vectors": a.vectors, "vec_scale": a.vec_scale,
-           "vec_offsets": a.vec_offsets, "time": time.strftime("%H:%M")}
+           "vec_offsets": a.vec_offsets, "extra_conll": a.extra_conll, "extra_sents": n_extra,
+           "train_sents": len(tr), "time": time.strftime("%H:%M")}
     if dev:
         d = score([g for _, g in dev], tag_sentences([t for t, _ in dev], model))
         out["dev"] = {k: d[k] for k in ("micro_f1", "macro_f1", "precision", "recall")}
