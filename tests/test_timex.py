@@ -347,3 +347,9 @@ def test_a_named_weekday_after_today_or_yesterday_wins(text, pub, value):
 def test_an_indefinite_weekday_word_after_today_is_not_a_weekday():
     # أحد is also "one": "اليوم أحد أهم …" is "today is one of the most …"
     assert [t.value for t in find_timexes("ويعد اليوم أحد أهم المواسم.", "2018-06-04")] == ["2018-06-04"]
+
+
+def test_a_past_clause_opener_ends_the_future_reading_of_a_weekday():
+    # "it will happen … after he announced on Tuesday": the Tuesday is the past one
+    tx = find_timexes("وقال إن الرد سيأتي قريبا بعد أن أعلن الثلاثاء انسحاب بلاده.", "2018-05-10")
+    assert [t.value for t in tx] == ["2018-05-08"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from khabar.paths import RULES
@@ -71,6 +71,7 @@ class Lexicon:
     bc_markers: list[str]
     fiscal_words: list[str]
     period_mods: list[str]
+    past_clause_openers: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -122,4 +123,5 @@ def lexicon() -> Lexicon:
         bc_markers=[_n(f) for f in d["bc_markers"]],
         fiscal_words=[_n(f) for f in d["fiscal_words"]],
         period_mods=[_n(f) for f in d["period_mods"]],
+        past_clause_openers=[_n(f) for f in d.get("past_clause_openers", [])],
     )

@@ -275,6 +275,10 @@ def _future_clause(norm: str, a: int, b: int, L: Lexicon) -> bool:
     cut = list(_CLAUSE_END.finditer(left))
     if cut:
         left = left[cut[-1].end():]
+    # "… سيحدث … بعد أن أعلن الثلاثاء": a past clause opener between the cue and the date ends the future clause
+    k = max((left.rfind(o) + len(o) for o in L.past_clause_openers if o in left), default=-1)
+    if k >= 0:
+        left = left[k:]
     right = norm[b:b + 30]
     m = re.search(r"[,،]", right) or _CLAUSE_END.search(right)
     if m:
