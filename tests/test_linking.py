@@ -669,3 +669,10 @@ def test_latin_letters_spelled_in_arabic_romanise_as_an_acronym():
     assert romanize("إكس إس ماكس") == "XS Max"
     assert romanize("بي") == "B"
     assert romanize("محمد علي") != "MA"  # ordinary names are untouched
+
+
+def test_a_deputy_title_is_not_the_office_holder():
+    import khabar
+
+    d = khabar.analyze("وقال سيرغي ريابكوف، نائب وزير الخارجية الروسي، إن موسكو سترد.", "2018-05-10")
+    assert "Sergey Lavrov" not in {e.english for e in d.entities}

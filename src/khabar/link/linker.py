@@ -91,6 +91,11 @@ def _former_markers() -> frozenset[str]:
     return _word_list("former_markers.txt")
 
 
+def _deputy_markers() -> frozenset[str]:
+    """Words before a role phrase that make it another office (نائب، مساعد، وكيل …; ``data/kb/deputy_markers.txt``)."""
+    return _word_list("deputy_markers.txt")
+
+
 def _place_modifiers() -> frozenset[str]:
     """Adjectives that make a different place of a name (الجنوبية، الجديدة …; ``data/kb/place_modifiers.txt``)."""
     return _word_list("place_modifiers.txt")
@@ -533,6 +538,9 @@ def _roles(doc: Document, kb: KB) -> list[Entity]:
             a, b = toks[i].start, toks[j - 1].end
             if any(t.norm in _former_markers() for t in toks[j:min(j + 2, sent.tok_end)]):
                 i = j  # a former holder (الرئيس المصري السابق …) is not today's office holder
+                continue
+            if i > sent.tok_start and any(f in _deputy_markers() for f in strip_clitics(toks[i - 1].norm)):
+                i = j  # نائب وزير الخارجية الروسي: the deputy's office, not the minister's
                 continue
             host = inside(a)
             country = rm.country
