@@ -575,3 +575,19 @@ def test_stray_bytes_and_pure_cp1256_are_not_taken_for_mixed() -> None:
 
     assert decode((A * 3).encode() + b"\xe1\n" + Q.encode())[1] == "utf-8"
     assert decode(((A + "\n") * 3 + "Reuters 2025\n").encode("cp1256"))[1] == "cp1256"
+
+
+def test_analyze_refuses_a_corpus_file_with_a_hint(tmp_path):
+    """Session 5 new-user trial: a JSON Lines record (or a .gz corpus) given to `analyze` was analysed as raw text."""
+    import gzip
+
+    from khabar.io.readers import ReadError, read_text
+
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "x", "text": "قال الوزير إن الاجتماع انتهى."}\n', encoding="utf-8")
+    packed = tmp_path / "many.jsonl.gz"
+    with gzip.open(packed, "wt", encoding="utf-8") as fh:
+        fh.write('{"id": "x", "text": "نص"}\n')
+    for p in (one, packed):
+        with pytest.raises(ReadError, match="khabar ingest"):
+            read_text(str(p))

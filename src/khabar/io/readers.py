@@ -346,6 +346,12 @@ def read_text(path: str) -> Article:
         raise ReadError(f"no such file: {path}")
     if p.is_dir():
         raise ReadError(f"{path} is a directory (use 'khabar ingest' for folders)")
+    sfx = [x.lower() for x in p.suffixes[-2:]]
+    if sfx and (sfx[-1] in (".jsonl", ".ndjson", ".json", ".gz") or sfx[-2:] in ([".xml", ".gz"],)):
+        # a corpus file (one JSON record or many, or compressed): analysing its raw bytes as an article would
+        # give silent garbage (keys and URLs read as Arabic text)
+        raise ReadError(f"{path} looks like a corpus file (JSON / JSON Lines / compressed); "
+                        "use 'khabar ingest' for corpus files")
     if p.is_file() and p.stat().st_size > MAX_BYTES:
         raise ReadError(f"{path}: {p.stat().st_size} bytes is over the {MAX_BYTES}-byte limit")
     try:
