@@ -827,3 +827,9 @@ def test_a_detached_preposition_ends_the_speaker_phrase():
 def test_the_lead_in_word_before_an_according_to_phrase_is_not_claimed():
     d = make("وانهار جسر صغير فوق الوادي، وذلك حسبما أعلن الدفاع المدني.")
     assert [q.text for q in d.quotes] == ["وانهار جسر صغير فوق الوادي"]
+
+
+def test_a_quoted_name_between_the_cue_and_the_complementiser_is_the_speaker():
+    # quotation marks around an organisation's name are not a quotation: the name is the subject
+    d = make('وأشارت "العفو الدولية" إلى أن الشركة أوقفت دفع الرواتب منذ عام.')
+    assert [(q.kind, speaker(q)) for q in d.quotes] == [("indirect", "العفو الدولية")]

@@ -349,6 +349,17 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
     name_seen = False  # plain words after a role NP: a name NER missed (… المعارض توم واتسون)
     j = i + 1
     limit = min(hi, i + 1 + lex.max_cue_comp)
+    # وأشارت "أمنستي" إلى أن …: a quoted name (≤ 3 words) right after the cue and before the complementiser
+    if j < hi and ctx.toks[j].text in _QUOTE_CHARS:
+        k = j + 1
+        while k < min(hi, j + 5) and ctx.toks[k].text not in _QUOTE_CHARS and not ctx.is_punct(k):
+            k += 1
+        m = k + 1
+        if m < hi and ctx.toks[m].norm in lex.adjunct_starters:
+            m += 1
+        if j + 1 < k < hi and ctx.toks[k].text in _QUOTE_CHARS and m < hi and ctx.is_comp(m):
+            e = ctx.ent_at_tok.get(j + 1)
+            return ("entity", e) if e is not None else ("np", (j + 1, k))
 
     def skip_entity(e: Entity, j: int) -> int:
         k = j
@@ -1783,6 +1794,14 @@ def _speech_like(ctx: _Ctx, q: Quoted, si: int, cue_tok: int) -> bool:
     lex = ctx.lex
     k = cue_tok + 1
     qt = ctx.tok_index(q.open)
+    if qt == cue_tok + 1 and q.closed:
+        # وأشارت "أمنستي" إلى أن …: a quoted name right after the cue and right before the complementiser is the
+        # subject (the speaker), not a quotation
+        m = ctx.tok_index(q.close) + 1
+        if m < len(ctx.toks) and ctx.toks[m].norm in lex.adjunct_starters and m + 1 < len(ctx.toks):
+            m += 1
+        if m < len(ctx.toks) and ctx.is_comp(m) and len(ctx.text[q.start:q.end].split()) <= 3:
+            return False
     between_ok = True
     while k < qt:
         t = ctx.toks[k]
