@@ -676,3 +676,14 @@ def test_a_deputy_title_is_not_the_office_holder():
 
     d = khabar.analyze("وقال سيرغي ريابكوف، نائب وزير الخارجية الروسي، إن موسكو سترد.", "2018-05-10")
     assert "Sergey Lavrov" not in {e.english for e in d.entities}
+
+
+def test_a_definite_ordinary_word_is_not_a_surname_without_article():
+    """Hostile round, session 5: الخميس (Thursday) became Imad Khamis, السلام (peace) Nawaf Salam; جانسن is not
+    جونسون."""
+    import khabar
+
+    d = khabar.analyze("التقى عماد خميس بالرئيس. وفي يوم الخميس قتل ثلاثة جنود في عملية السلام.", "2024-03-01")
+    assert [e.english for e in d.entities if e.label == "PER"] == ["Imad Khamis"]
+    d = khabar.analyze("التقى بوريس جونسون الوفد. وقال جانسن إن الوفد وصل.", "2024-03-01")
+    assert [e for e in d.entities if e.text == "جانسن" and e.english != "Boris Johnson"]

@@ -1402,7 +1402,7 @@ def _propagate_surnames(doc: Document) -> list[Entity]:
         raw = _raw_words(t.text)
         if len(raw) != 1:
             continue
-        for f in strip_clitics(raw[0])[:3]:  # raw letters: على (on) is not the name علي
+        for f in _coref_forms(raw[0])[:3]:  # raw letters: على (on) is not the name علي; الخميس is not خميس
             if f in last and t.start >= last[f]:  # the full name earlier in the text disambiguates
                 out.append(Entity(t.start, t.end, t.text, "PER"))
                 cover[t.start:t.end] = b"\x01" * (t.end - t.start)
@@ -1425,7 +1425,7 @@ def _coref(doc: Document) -> None:
             # after "تيريزا ماي"): the tagger's label is wrong, the person is meant
             toks = tokens(ent.text)
             if ent.kb_id is None and len(toks) == 1 and ent.label in ("ORG", "MISC"):
-                lst = [p for f in strip_clitics(toks[0]) for p in by_last.get(f, []) if p.kb_id]
+                lst = [p for f in _coref_forms(toks[0]) for p in by_last.get(f, []) if p.kb_id]
                 if lst:
                     ent.label, ent.subtype = "PER", None
                     best = max(lst, key=lambda p: p.start)
@@ -1445,14 +1445,18 @@ def _coref(doc: Document) -> None:
         if ent.kb_id is not None or not toks:
             continue
         best = None
-        for f in strip_clitics(toks[0]):
+        for f in _coref_forms(toks[0]):
             for lst in (by_last.get(f, []), by_first.get(f, [])):
                 if lst and (best is None or lst[-1].start > best.start):
                     best = lst[-1]
         if best is None:
-            for f in strip_clitics(toks[0]):
+            from rapidfuzz.distance import Levenshtein
+
+            for f in _coref_forms(toks[0]):
                 sk = skeleton(f)
-                lst = by_last_skel.get(sk, []) if len(sk) >= 4 else []
+                # same skeleton and at most one letter apart (جونسن / جونسون; not جانسن / جونسون)
+                lst = [p for p in by_last_skel.get(sk, []) if Levenshtein.distance(f, tokens(p.text)[-1]) <= 1] \
+                    if len(sk) >= 4 else []
                 if lst and (best is None or lst[-1].start > best.start):
                     best = lst[-1]
         if best is None:
@@ -1469,6 +1473,14 @@ def _coref(doc: Document) -> None:
 
 
 _COREF_SRC: dict[int, Entity] = {}
+
+
+def _coref_forms(tok: str) -> list[str]:
+    """Clitic-stripped forms of a one-word mention for surname matching: when the word carries the article
+    (الخميس، والأسد) only the forms that keep it — "الخميس" (Thursday) is not the surname خميس, "والأسد" is الأسد."""
+    forms = strip_clitics(tok)
+    with_al = [f for f in forms if f.startswith("ال")]
+    return with_al or forms
 
 
 def _clusters(doc: Document) -> None:
