@@ -339,6 +339,9 @@ def test_month_glued_to_its_year(text, value):
     ("وقع الانفجار أمس الخميس قرب السوق.", "2015-07-25", "2015-07-23"),
     ("وصل الوفد اليوم الجمعة إلى العاصمة.", "2015-07-24", "2015-07-24"),
     ("وصل الوفد اليوم.", "2015-07-25", "2015-07-25"),
+    # a weekday more than a day off contradicts أمس / غدا: the offset's day stays (never a future "yesterday")
+    ("قتل ثلاثة جنود أمس الأحد.", "2024-03-01", "2024-02-29"),
+    ("سيزور الرئيس بغداد غدا الأربعاء.", "2024-03-01", "2024-03-02"),
 ])
 def test_a_named_weekday_after_today_or_yesterday_wins(text, pub, value):
     assert [t.value for t in find_timexes(text, pub)] == [value]

@@ -72,6 +72,7 @@ class Lexicon:
     fiscal_words: list[str]
     period_mods: list[str]
     past_clause_openers: list[str] = field(default_factory=list)
+    relday_weekday_max_shift: int = 1
 
 
 @lru_cache(maxsize=1)
@@ -124,4 +125,5 @@ def lexicon() -> Lexicon:
         fiscal_words=[_n(f) for f in d["fiscal_words"]],
         period_mods=[_n(f) for f in d["period_mods"]],
         past_clause_openers=[_n(f) for f in d.get("past_clause_openers", [])],
+        relday_weekday_max_shift=int(d.get("relday_weekday_max_shift", 1)),
     )

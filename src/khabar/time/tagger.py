@@ -535,12 +535,15 @@ def _handle(kind: str, m: re.Match[str], norm: str, pub: dt.date | None, L: Lexi
         wd = L.weekdays.get(g["wd"]) if g["wd"] else None
 
         def rday(p, off=off, wd=wd):
-            # "اليوم الجمعة" in a paper dated Saturday: the named weekday wins, the nearest one (±3 days) to the
-            # offset's day (print editions and time zones put the publication date a day off the events)
+            # "اليوم الجمعة" in a paper dated Saturday: the named weekday wins when it is at most
+            # relday_weekday_max_shift days from the offset's day (print editions and time zones put the publication
+            # date a day off the events); further off, the words contradict each other and the offset's day stays
             d = p + dt.timedelta(days=off)
             if wd is not None:
                 k = (wd - d.weekday()) % 7
-                d += dt.timedelta(days=k - 7 if k > 3 else k)
+                shift = k - 7 if k > 3 else k
+                if abs(shift) <= L.relday_weekday_max_shift:
+                    d += dt.timedelta(days=shift)
             return d
         c = relc(a, b, typ, lambda p: rday(p).isoformat() + (f"T{dp}" if dp else ""), prio=3)
         if pub is not None and wd is not None and rday(pub) != pub + dt.timedelta(days=off) and not c.note:
