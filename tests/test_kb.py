@@ -313,3 +313,8 @@ def test_currencies_religions_and_communities_have_english_names():
     assert got.get("الدولار", (None,))[0] == "US dollar"
     assert got.get("الشيعة", (None, None))[:2] == ("Shia Muslims", "SHI")
     assert got.get("الحرب العالمية الثانية", (None,))[0] == "World War II"
+
+
+def test_a_role_phrase_never_takes_in_the_full_stop_after_its_country(kb):
+    rm = kb.parse_role(["ولي", "العهد", "الأردن", "."])
+    assert rm is not None and rm.country == "JOR" and rm.n_tokens == 3

@@ -487,7 +487,8 @@ class KB:
                         country, n = c, n + 1
                     else:
                         for span in (3, 2, 1):
-                            if n + span <= len(cand):
+                            # only words: a full stop after the country (ولي العهد الأردن.) is not part of it
+                            if n + span <= len(cand) and all(re.search(r"\w", w) for w in cand[n:n + span]):
                                 ents = [e for e in self.lookup(" ".join(cand[n:n + span]))
                                         if e.subtype == "country"]
                                 if ents:
