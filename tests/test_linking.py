@@ -669,6 +669,11 @@ def test_latin_letters_spelled_in_arabic_romanise_as_an_acronym():
     assert romanize("إكس إس ماكس") == "XS Max"
     assert romanize("بي") == "B"
     assert romanize("محمد علي") != "MA"  # ordinary names are untouched
+    # hostile round: harakat and punctuation, Latin case, a cap on the run, function words alone
+    assert romanize("بِي بِي سِي،") == "BBC"
+    assert romanize("بي بي سي CNN") == "BBC CNN"
+    assert max(len(w) for w in romanize("بي " * 300).split()) <= 8
+    assert "VON" not in romanize("قناة في أو إن")
 
 
 def test_a_deputy_title_is_not_the_office_holder():

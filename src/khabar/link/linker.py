@@ -136,20 +136,38 @@ def romanize(text: str, kb: KB | None = None) -> str:
     raw = text.split()
     toks = tokens(text)
     letters = _letter_names()
-    spelled = [letters.get(w) for w in raw] if len(raw) == len(toks) else [None] * len(toks)
+    # a word as written, without harakat / tatweel and trailing punctuation (بِي → بي, "سي،" → سي)
+    bare = [re.sub(r"[\u064b-\u065f\u0670\u0640]", "", w).strip(".,،:؛;!?؟\"'«»()") for w in raw]
+    spelled = [letters.get(w) for w in bare] if len(raw) == len(toks) else [None] * len(toks)
     words = []
     i = 0
     while i < len(toks):
         j = i
-        while j < len(toks) and spelled[j]:
+        while j < len(toks) and spelled[j] and j - i < _MAX_ACRONYM:
             j += 1
-        if j - i >= 2 or (j - i == 1 and len(toks) == 1):
+        if (j - i >= 2 or (j - i == 1 and len(toks) == 1)) and not all(bare[x] in _common_letter_names()
+                                                                         for x in range(i, j)):
             words.append("".join(spelled[i:j]))  # "بي بي سي" → BBC: Latin letters spelled out in Arabic
             i = j
             continue
-        words.append(_word_latin(toks[i], kb))
+        # a Latin word keeps its case (CNN), an Arabic one is romanised
+        words.append(raw[i] if len(raw) == len(toks) and not re.search("[\u0600-\u06ff]", raw[i])
+                     else _word_latin(toks[i], kb))
         i += 1
     return " ".join(x for x in words if x)
+
+
+_MAX_ACRONYM = 8  # letters of one spelled-out acronym (a longer run is split: no 300-letter "BBBB…")
+
+
+@functools.lru_cache(maxsize=1)
+def _common_letter_names() -> frozenset[str]:
+    """Letter-name spellings that are also ordinary words (في، أو، إن …: third column "common")."""
+    p = LEXICONS / "translit_letter_names.tsv"
+    if not p.is_file():
+        return frozenset()
+    return frozenset(line.split("\t")[0].strip() for line in p.read_text(encoding="utf-8").splitlines()
+                     if line and not line.startswith("#") and line.rstrip().endswith("\tcommon"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,8 +179,8 @@ def _letter_names() -> dict[str, str]:
     if p.is_file():
         for line in p.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#") and "\t" in line:
-                k, v = line.split("\t", 1)
-                out[k.strip()] = v.strip()
+                cols = line.split("\t")
+                out[cols[0].strip()] = cols[1].strip()
     return out
 
 
