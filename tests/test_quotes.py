@@ -833,3 +833,9 @@ def test_a_quoted_name_between_the_cue_and_the_complementiser_is_the_speaker():
     # quotation marks around an organisation's name are not a quotation: the name is the subject
     d = make('وأشارت "العفو الدولية" إلى أن الشركة أوقفت دفع الرواتب منذ عام.')
     assert [(q.kind, speaker(q)) for q in d.quotes] == [("indirect", "العفو الدولية")]
+
+
+def test_the_n_of_a_spelled_out_acronym_is_not_the_complementiser():
+    # سي إن إن (CNN): neither إن is "that"; the claim starts after أن
+    d = make("وذكرت شبكة سي إن إن أن الرئيس وصل إلى العاصمة.")
+    assert [q.text for q in d.quotes] == ["الرئيس وصل إلى العاصمة"]

@@ -193,7 +193,27 @@ class _Ctx:
         return norm
 
     def is_comp(self, i: int) -> bool:
-        return self.toks[i].norm in self.lex.complementisers
+        if self.toks[i].norm not in self.lex.complementisers:
+            return False
+        return not self._in_acronym(i)
+
+    def _in_acronym(self, i: int) -> bool:
+        """True when token ``i`` (a letter name that is also a word: إن) is a letter of a spelled-out acronym:
+        before a letter name that is no ordinary word (إن بي سي), or one of a pair of them after such a letter
+        (سي إن إن: both N of CNN). After a finished acronym it is the complementiser (بي بي سي إن …، سي إن إن إن …)."""
+        lex = self.lex
+        t = [x.text for x in self.toks]
+        if t[i] not in lex.letter_names_all:
+            return False
+        nxt = t[i + 1] if i + 1 < len(t) else ""
+        prev = t[i - 1] if i > 0 else ""
+        prev2 = t[i - 2] if i > 1 else ""
+        if nxt in lex.letter_names:
+            return True
+        if prev in lex.letter_names and nxt in lex.letter_names_all and nxt not in lex.letter_names:
+            return True  # the first N of سي إن إن
+        return prev in lex.letter_names_all and prev not in lex.letter_names and prev2 in lex.letter_names \
+            and self._in_acronym(i - 1)  # the second N of سي إن إن
 
     def role_head(self, norm: str) -> str | None:
         """The role noun of one normalised token (وزير for والوزير / وزيرا / للوزير), or None (memoised)."""

@@ -80,6 +80,8 @@ class QuoteLexicon:
     np_stop_words: set[str] = field(default_factory=set)
     detached_proclitics: set[str] = field(default_factory=set)
     source_lead_words: set[str] = field(default_factory=set)
+    letter_names: set[str] = field(default_factory=set)  # spelled Latin letters that are not ordinary words (بي، سي)
+    letter_names_all: set[str] = field(default_factory=set)  # the same and those that are (إن، أو، في)
     demonstratives: set[str] = field(default_factory=set)
     continuation_lemmas: set[str] = field(default_factory=set)
     suffixed_cue_lemmas: set[str] = field(default_factory=set)
@@ -185,6 +187,12 @@ def load() -> QuoteLexicon:
     lex.np_stop_words = {_n(x) for x in m.get("np_stop_words", [])}
     lex.detached_proclitics = {_n(x) for x in m.get("detached_proclitics", [])}
     lex.source_lead_words = {_n(x) for x in m.get("source_lead_words", [])}
+    letters = LEXICONS / "translit_letter_names.tsv"
+    if letters.is_file():  # shared with khabar.link.linker.romanize (بي بي سي → BBC)
+        rows = [ln for ln in letters.read_text(encoding="utf-8").splitlines()
+                if ln and not ln.startswith("#") and "\t" in ln]
+        lex.letter_names_all = {ln.split("\t")[0].strip() for ln in rows}
+        lex.letter_names = {ln.split("\t")[0].strip() for ln in rows if not ln.rstrip().endswith("common")}
     lex.object_quote_max_gap = int(m.get("object_quote_max_gap_tokens", 3))
     lex.pronoun_suffixes = tuple(sorted({_n(x) for x in m.get("pronoun_suffixes", [])}, key=len, reverse=True))
     lex.max_cue_comp = int(m.get("max_cue_to_complementiser_tokens", 14))
