@@ -1344,3 +1344,15 @@ def test_a_currency_the_kb_knows_is_never_an_actor():
 
     d = khabar.analyze("وقالت الوزيرة إن بلادها ستقدم قرضا قيمته مئة مليون دولار لدعم الإصلاحات.", "2018-06-22")
     assert not [ev for ev in d.events for a in (ev.source, ev.target) if a is not None and a.english == "US dollar"]
+
+
+@pytest.mark.parametrize("text", ["القاهرة (رويترز) - هاجم مسلحون مركزا للشرطة.",
+                                  "القاهرة - رويترز - هاجم مسلحون مركزا للشرطة.",
+                                  'وقال مسؤول لـ"رويترز" إن مسلحين هاجموا مركزا للشرطة.'])
+def test_a_news_agency_in_a_dateline_or_spoken_to_gives_no_country(text):
+    """Hostile round, session 5: "(رويترز)" made the police British (GBRCOP) and Reuters a target."""
+    import khabar
+
+    d = khabar.analyze(text, "2024-03-01")
+    actors = [a for ev in d.events for a in (ev.source, ev.target) if a is not None]
+    assert not [a for a in actors if (a.country or "") == "GBR" or (a.actor_code or "").startswith("GBR")]

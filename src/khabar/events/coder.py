@@ -420,8 +420,9 @@ def _mentions(doc: Document, toks: list[Token], ents: list[Entity], res: Resourc
             # (not an intelligence or armed body named with a media word: "طائرة تابعة لوكالة المخابرات" is no news
             # agency; "موقع الجيش" — the army's website — still reports)
             marker = "reporter"
-        elif (e.actor_code or "").endswith("MED") and b < len(toks) and toks[b].text in (":", "："):
-            marker = "reporter"  # a dateline ("أنقرة ـ رويترز:"): the agency reporting, not a participant
+        elif (e.actor_code or "").endswith("MED") and _media_as_source(toks, a, b):
+            marker = "reporter"  # a dateline ("أنقرة ـ رويترز:", "القاهرة (رويترز) -") or the outlet spoken to
+            # (لـ"رويترز"): the agency reporting, not a participant
         label = (e.label or "").upper()
         if marker == "location" and label == "PER":
             marker = "target"  # ب + a person is the verb's complement (التقى بالرئيس X، ندد بـX), never a place
@@ -707,6 +708,25 @@ def _topic_place(doc: Document, toks: list[Token], a: int, ent_start: int, res: 
     elif j >= 0 and j < a - 1 and toks[j + 1].norm.startswith("ب"):
         pass  # "بمدينة X": the preposition is a clitic on the place noun
     return j >= 0 and bool(res.match("topic_noun", toks, j))
+
+
+_QUOTE_MARKS = frozenset("\"“”«»„")
+
+
+def _media_as_source(toks: list[Token], a: int, b: int) -> bool:
+    """True when a media entity at tokens ``[a, b)`` stands as the article's source, not as a participant: before a
+    colon (أنقرة ـ رويترز:), in brackets or between dashes after a dateline (القاهرة (رويترز) -، القاهرة - رويترز -),
+    or as the outlet spoken to (قال لـ"رويترز"، لوكالة …: a ل proclitic or a detached لـ, quotation marks skipped)."""
+    nxt = toks[b].text if b < len(toks) else ""
+    if nxt in (":", "："):
+        return True
+    k = a - 1
+    while k >= 0 and toks[k].text in _QUOTE_MARKS:
+        k -= 1
+    prev = toks[k].text if k >= 0 else ""
+    if prev in ("(", "-", "–", "—", "ـ") and nxt in (")", "-", "–", "—", "ـ", ":") and a <= 6:
+        return True  # within the first words of the sentence: a dateline
+    return prev in ("لـ", "ل") or (k == a - 1 and toks[a].text[:1] == "ل" and not toks[a].norm.startswith("لل"))
 
 
 def _reporter(toks: list[Token], a: int, res: Resources) -> bool:
