@@ -839,3 +839,8 @@ def test_the_n_of_a_spelled_out_acronym_is_not_the_complementiser():
     # سي إن إن (CNN): neither إن is "that"; the claim starts after أن
     d = make("وذكرت شبكة سي إن إن أن الرئيس وصل إلى العاصمة.")
     assert [q.text for q in d.quotes] == ["الرئيس وصل إلى العاصمة"]
+
+
+def test_a_source_after_a_dash_at_the_end_leaves_the_claim_before_it():
+    d = make("انهار جسر صغير فوق الوادي - حسبما ذكر الدفاع المدني.")
+    assert [q.text for q in d.quotes] == ["انهار جسر صغير فوق الوادي"]

@@ -1885,8 +1885,14 @@ def _source_quote(ctx: _Ctx, cue: _Cue, lo: int, hi: int, cache: dict[int, Actor
             j -= 1  # "…، وذلك حسبما أعلن X": the lead-in word is not part of the claim
         a, b = _trim(text, ctx.toks[lo].start, ctx.toks[j].start)
         if i - 1 >= lo and ctx.toks[i - 1].text in ("-", "–", "—", "("):
-            # a parenthetical source (… - بحسب ما ذكرته وكالة X - …): the claim is the whole sentence
-            a, b = _trim(text, ctx.toks[lo].start, ctx.toks[hi - 1].end)
+            # a parenthetical source (… - بحسب ما ذكرته وكالة X - …): the claim is the whole sentence; a source
+            # closing the sentence (قتل ثلاثة جنود - حسبما ذكرت رويترز.) leaves the claim before the dash
+            close = next((x for x in range(i, hi) if ctx.toks[x].text in ("-", "–", "—", ")")), None)
+            rest = range(close + 1, hi) if close is not None else range(0)
+            if close is None or all(ctx.is_punct(x) for x in rest):
+                a, b = _trim(text, ctx.toks[lo].start, ctx.toks[i - 1].start)
+            else:
+                a, b = _trim(text, ctx.toks[lo].start, ctx.toks[hi - 1].end)
     if b <= a or b - a < 8:
         return None
     speaker = _resolve(ctx, cue, cache)
