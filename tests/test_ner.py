@@ -215,6 +215,7 @@ def test_boundary_rules_on_given_tags():
                                                                         "B-LOC", "O"]
     w = ["لاعب", "كرة", "القدم", "الشهير"]  # a word never a name on its own
     assert fix(w, ["O", "O", "B-LOC", "O"]) == ["O", "O", "O", "O"]
+    assert fix(["في", "حي", "القدم", "بدمشق"], ["O", "O", "B-LOC", "O"])[2] == "B-LOC"  # the district stays
     w = ["أكد", "نجم", "برشلونة", "أمس"]
     assert fix(w, ["O", "O", "B-LOC", "O"]) == ["O", "O", "B-ORG", "O"]
     w = ["في", "محافظة", "حمص"]

@@ -240,8 +240,9 @@ def fix(words: list[str], tags: list[str], admin: bool = False) -> list[str]:
         # a name on its own (القدم of كرة القدم)
         if ty not in ("LOC", "GPE") and all(_is(w, "TITLE", "HEAD", "VNOUN") or _is_demonym(w) for w in words[a:b]):
             continue
-        if all(_is(w, "NEVER_ALONE") for w in words[a:b]):
-            continue
+        if all(_is(w, "NEVER_ALONE") for w in words[a:b]) and not (a > 0 and _is(words[a - 1], "PLACE_HEAD",
+                                                                                  "ADMIN")):
+            continue  # (after a place head it is a name: حي القدم in Damascus)
         if sport_left:
             if ty in ("LOC", "GPE"):
                 ty = "ORG"
