@@ -331,3 +331,13 @@ def test_persian_and_urdu_text_gets_a_warning(text: str):
 def test_arabic_with_a_few_persian_letters_gets_no_warning():
     text = AR + " وزار الرئيس الباكستاني برويز مشرف وغوردون براون وپاريس وچين. " + AR2
     assert not any("Persian/Urdu" in w for w in khabar.analyze(text, "2025-02-18").warnings)
+
+
+def test_jsonl_pub_date_key_is_read(tmp_path):
+    """Hostile round, session 5: khabar's own output field ``pub_date`` was ignored on ingest."""
+    from khabar.io.corpus import iter_records
+
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"id": "x1", "text": "قال الوزير إن الاجتماع انتهى.", "pub_date": "2024-03-01"}\n', encoding="utf-8")
+    recs = list(iter_records([str(p)]))
+    assert recs and recs[0].pub_date == "2024-03-01"

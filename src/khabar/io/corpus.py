@@ -17,7 +17,8 @@ Supported inputs (``iter_records(paths)``):
   than … MB", skipped without being held in memory; JSON nested too deeply for the parser is one failed record,
   "invalid JSON: nested too deeply"), a JSON object with the article text in ``text``
   (or, when absent, ``content``, ``body`` or ``article``; required, a string) and the optional ``id``,
-  ``title``, ``url``, ``source`` and a date: ``date_iso`` (as in ANT corpus), ``date``, ``published``,
+  ``title``, ``url``, ``source`` and a date: ``date_iso`` (as in ANT corpus), ``pub_date`` (khabar's own output
+  field), ``date``, ``published``,
   ``pubDate``, ``datePublished`` or ``date_published``, first present wins; ``date_extracted`` (a crawl time, as in
   SaudiNewsNet) is used last, with a warning. Other keys are ignored.
 - ``.json``: one object (one record) or a list of objects (one record each), same keys as JSON Lines.
@@ -153,7 +154,7 @@ def _set_date(rec: Record, *values: object) -> None:
 
 # --------------------------------------------------------------------------- JSON records
 _TEXT_KEYS = ("text", "content", "body", "article")
-_DATE_KEYS = ("date_iso", "date", "published", "pubDate", "datePublished", "date_published")
+_DATE_KEYS = ("date_iso", "pub_date", "date", "published", "pubDate", "datePublished", "date_published")
 
 
 class _HugeInt:
