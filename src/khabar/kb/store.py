@@ -390,10 +390,12 @@ class KB:
                 continue
             sks = [skeleton(f) for f in forms]
             if a in sks:
-                if len(a) > _fuzzy_thresholds().get("short_skeleton_max", 0.0):
-                    continue
-                # a word of a short skeleton is mostly vowel letters: the skeleton alone does not identify it
-                # (آيباك and أوبك share ب ك); it may differ by at most one letter
+                others = [x for k, x in enumerate(qwords) if k != i and x not in _generic_heads()
+                          and not self.demonym(x)]
+                if len(a) > _fuzzy_thresholds().get("short_skeleton_max", 0.0) or others:
+                    continue  # (another name word carries the match: هيذر نوريت / هيذر ناورت)
+                # the only name word, of a short skeleton: mostly vowel letters, the skeleton alone does not
+                # identify it (منظمة آيباك / منظمة أوبك share ا ب ك); it may differ by at most one letter
                 la = _loose_tok(aw)
                 if any(skeleton(f) == a and Levenshtein.distance(_loose_tok(f), la)
                        <= _fuzzy_thresholds().get("short_word_max_edit", 1.0) for f in forms):
@@ -540,6 +542,19 @@ def _fuzzy_thresholds() -> dict[str, float]:
                 except ValueError:
                     continue
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_heads() -> frozenset[str]:
+    """Generic head words of names (مدينة، حركة، منظمة …; ``data/kb/generic_heads.txt`` and
+    ``data/kb/fuzzy_generic_words.txt``), normalised like tokens."""
+    out: set[str] = set()
+    for name in ("generic_heads.txt", "fuzzy_generic_words.txt"):
+        p = KB_DIR / name
+        if p.is_file():
+            out.update(tokens(w)[0] for w in p.read_text(encoding="utf-8").splitlines()
+                       if w.strip() and not w.startswith("#") and tokens(w))
+    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=1)
