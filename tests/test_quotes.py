@@ -844,3 +844,15 @@ def test_the_n_of_a_spelled_out_acronym_is_not_the_complementiser():
 def test_a_source_after_a_dash_at_the_end_leaves_the_claim_before_it():
     d = make("انهار جسر صغير فوق الوادي - حسبما ذكر الدفاع المدني.")
     assert [q.text for q in d.quotes] == ["انهار جسر صغير فوق الوادي"]
+
+
+def test_the_outlet_spoken_to_is_not_the_speaker():
+    # "وقال لرويترز إن …": an implicit subject (the person named before), not the agency
+    text = "وقال الوزير سامي نور إن المحادثات مستمرة. وقال لرويترز إن الاتفاق قريب."
+    d = Document(text=text)
+    segment(d)
+    a, b = text.index("سامي نور"), text.index("لرويترز")
+    d.entities = [Entity(a, a + 8, "سامي نور", "PER", english="Sami Nour"),
+                  Entity(b, b + 7, "لرويترز", "ORG", english="Reuters", actor_code="GBRMED")]
+    attribute_quotes(d)
+    assert [speaker(q) for q in d.quotes] == ["Sami Nour", "Sami Nour"]

@@ -453,6 +453,10 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                 role_a = j  # a role mention the linker could not resolve: read it as a role NP
                 j = skip_entity(e, j)
                 continue
+            if role_a is None and (e.actor_code or "").endswith("MED") and _lam_introduced(ctx, j):
+                adjunct = "addr"  # وقال لرويترز إن …، قال لـ"رويترز": the outlet spoken to, not the speaker
+                j = skip_entity(e, j)
+                continue
             if role_a is None:
                 if e.label not in ("PER", None) and ctx.role_head(n) is not None \
                         and ctx.lex.roles.get(ctx.role_head(n) or "") == "person":
@@ -551,6 +555,17 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
     if np_a is not None:
         return ("np", (np_a, _np_tail(ctx, np_a, _np_end(ctx, np_a, end))))
     return None
+
+
+def _lam_introduced(ctx: _Ctx, j: int) -> bool:
+    """True when token ``j`` carries the preposition ل (لرويترز) or follows a detached لـ, quotation marks
+    skipped (لـ"رويترز")."""
+    if ctx.toks[j].text[:1] == "ل" and not ctx.toks[j].norm.startswith("لل"):
+        return True
+    k = j - 1
+    while k >= 0 and ctx.toks[k].text in _QUOTE_CHARS:
+        k -= 1
+    return k >= 0 and ctx.toks[k].norm in ctx.lex.detached_proclitics
 
 
 def _definite_source_antecedent(ctx: _Ctx, a: int, b: int, si: int) -> Entity | Actor | None:
