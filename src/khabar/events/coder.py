@@ -668,6 +668,7 @@ def _merge_title_complements(doc: Document, toks: list[Token], out: list[_Mentio
 
 
 _PREP_WORDS = frozenset(_FW["prepositions"])
+_DETACHED_PREPS = frozenset(_FW.get("detached_prepositions", ()))  # لـ written apart: قال لـ"رويترز"
 _NOT_MEDIA_AGENTS = ("SPY", "MIL", "COP")
 
 
@@ -726,7 +727,7 @@ def _media_as_source(toks: list[Token], a: int, b: int) -> bool:
     prev = toks[k].text if k >= 0 else ""
     if prev in ("(", "-", "–", "—", "ـ") and nxt in (")", "-", "–", "—", "ـ", ":") and a <= 6:
         return True  # within the first words of the sentence: a dateline
-    return prev in ("لـ", "ل") or (k == a - 1 and toks[a].text[:1] == "ل" and not toks[a].norm.startswith("لل"))
+    return prev in _DETACHED_PREPS or (k == a - 1 and toks[a].text[:1] == "ل" and not toks[a].norm.startswith("لل"))
 
 
 def _reporter(toks: list[Token], a: int, res: Resources) -> bool:

@@ -346,8 +346,10 @@ def read_text(path: str) -> Article:
         raise ReadError(f"no such file: {path}")
     if p.is_dir():
         raise ReadError(f"{path} is a directory (use 'khabar ingest' for folders)")
-    sfx = [x.lower() for x in p.suffixes[-2:]]
-    if sfx and (sfx[-1] in (".jsonl", ".ndjson", ".json", ".gz") or sfx[-2:] in ([".xml", ".gz"],)):
+    from khabar.io.corpus import JSON_EXT, JSONL_EXT  # (corpus imports this module: import here)
+
+    sfx = p.suffix.lower()
+    if sfx in JSONL_EXT | JSON_EXT or sfx == ".gz":
         # a corpus file (one JSON record or many, or compressed): analysing its raw bytes as an article would
         # give silent garbage (keys and URLs read as Arabic text)
         raise ReadError(f"{path} looks like a corpus file (JSON / JSON Lines / compressed); "
