@@ -856,3 +856,53 @@ def test_the_outlet_spoken_to_is_not_the_speaker():
                   Entity(b, b + 7, "لرويترز", "ORG", english="Reuters", actor_code="GBRMED")]
     attribute_quotes(d)
     assert [speaker(q) for q in d.quotes] == ["Sami Nour", "Sami Nour"]
+
+
+# ---- session 6: circumstantial phrases, نسب إلى، a quoted outlet after لـ, scare quotes
+
+
+def test_a_circumstantial_participle_between_commas_is_not_the_speaker():
+    # "وقال، في تصريح …، متوجها إلى …، إن": the participle phrase is an adjunct; the subject stays implicit
+    d = make("وصل وزير النقل هشام عبد الله إلى الميناء صباحا. وقال، في حديث مع الصحفيين قبل جولته، "
+             "ملوحا بخريطة المشروع، إن الأرصفة الجديدة ستفتتح في الربيع.",
+             [("هشام عبد الله", "PER", "Hisham Abdullah")])
+    assert [(q.kind, speaker(q)) for q in d.quotes] == [("indirect", "Hisham Abdullah")]
+
+
+def test_the_speaker_of_an_attribution_verb_follows_its_preposition():
+    # "نسبت الصحيفة إلى X قوله إن": X spoke, not the paper
+    d = make("ونسبت صحيفة المساء إلى النائبة ليلى حمدان قولها إن اللجنة ستعيد فتح الملف.",
+             [("المساء", "ORG", "Al-Masaa"), ("ليلى حمدان", "PER", "Layla Hamdan")])
+    assert [(q.kind, speaker(q)) for q in d.quotes] == [("indirect", "Layla Hamdan")]
+
+
+def test_the_relay_preposition_is_the_one_the_relay_verb_governs():
+    # "نقلت عن مصدر، لم تذكر عن أي جهة، قوله": the عن of نقلت, not the later one inside the aside
+    d = make("ونقلت الإذاعة عن مصدر دبلوماسي، رفضت الكشف عن اسمه، قوله إن السفارة ستغلق أبوابها.")
+    assert [speaker(q) for q in d.quotes] == ["مصدر دبلوماسي"]
+
+
+def test_an_outlet_in_quotes_after_a_detached_lam_is_the_addressee():
+    # وقال لـ"…" إن: the outlet spoken to, even when the linker gives it no media code
+    d = make('أنهت الوزيرة منى صالح زيارتها للمخيم. وقالت لـ"الأفق" إن المساعدات ستصل خلال أيام.',
+             [("منى صالح", "PER", "Mona Saleh"), ("الأفق", "ORG", "Al-Ofuq")])
+    assert [(q.kind, speaker(q)) for q in d.quotes] == [("indirect", "Mona Saleh")]
+
+
+def test_a_quoted_term_after_a_term_noun_is_not_a_quote():
+    d = make('وقال الوزير نبيل حداد إن الحكومة ستعتمد نظام "البطاقة الذكية" في المدارس.',
+             [("نبيل حداد", "PER", "Nabil Haddad")])
+    assert [q.kind for q in d.quotes] == ["indirect"]
+    # the rule is narrow: a one-word quoted object of an ordinary verb stays the speaker's words
+    d = make('وقال الوزير نبيل حداد إن الوزارة ستراقب "التنفيذ" عن كثب.', [("نبيل حداد", "PER", "Nabil Haddad")])
+    assert [(q.kind, q.text) for q in d.quotes] == [("indirect", 'الوزارة ستراقب "التنفيذ" عن كثب'),
+                                                    ("direct", "التنفيذ")]
+
+
+def test_an_agency_acronym_in_quotes_is_not_a_quote():
+    d = make('وذكرت وكالة الأنباء الأردنية "بترا" أن الملك افتتح المستشفى. '
+             'وتضم الجولة ثلاث محافظات، بحسب ما نقلت وكالة الأنباء الأردنية (بترا) "بترا".',
+             [("وكالة الأنباء الأردنية", "ORG", "Petra")])
+    assert all(q.kind != "direct" for q in d.quotes)
+    assert [speaker(q) for q in d.quotes][:1] == ["Petra"]
+

@@ -14,10 +14,13 @@ Method (rule-based, written for khabar; lexicons in ``khabar/data/lexicons/quote
 4. **Direct quotes**: a quoted stretch is kept when it is attributed: inside a reported clause (that cue), a cue
    before it in its sentence (or in the previous sentence ending with a colon), a cue right after it
    («…»، قال الوزير), it is the short quoted object of a describe / express verb (وصفه بـ"…"، عبرت عن "…"), or it
-   continues the previous attributed quote (split quotes).
+   continues the previous attributed quote (split quotes). A short quoted term after a term noun (نظام "…") or
+   right after an organisation's name (its acronym: وكالة الأنباء "واس") is not a quote.
 5. **Speaker**: the named subject after the cue (VSO, skipping addressees such as لوكالة … and adjuncts such as
-   في بيان), or before it (SVO: زيلنسكي يقول إن); a role noun (وأضاف الوزير) resolves to the last entity
-   introduced with that role (وزير الخارجية X, or "X، رئيس …"); an implicit / pronoun subject resolves to the
+   في بيان, a detached لـ"…" and a circumstantial phrase between commas), or before it (SVO: زيلنسكي يقول إن); a
+   verbal-noun cue (قوله) takes the NP after the preposition its verb governs (نقلت … عن X، نسبت … إلى X); a
+   role noun (وأضاف الوزير) resolves to the last entity introduced with that role (وزير الخارجية X, or
+   "X، رئيس …"); an implicit / pronoun subject resolves to the
    most recent person who was a speaker or a sentence subject in the last few sentences. Speakers come from
    ``doc.entities`` (NER + linker); with no entity, the subject noun phrase's surface is the speaker's ``text``
    (a role NP followed by a name the NER missed keeps the name; an indefinite source such as مسؤول أمني stays a
@@ -421,10 +424,25 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                 break  # (وتابع وفقا لمقتطف …: an according-to phrase, the subject is implicit)
             j += 1  # وأضافت قائلة …: the participle repeats the cue
             continue
-        if j == i + 1 and ctx.ent_at_tok.get(j) is None and ctx.role_head(n) is None and len(n) > 4 \
-                and n.endswith("ا") and not n.startswith("ال") and t.text.isalpha() \
-                and not ctx.is_source_noun(n) and j + 1 < limit and not ctx.is_comp(j + 1):
+        if j == i + 1 and _circumstantial(ctx, j, limit):
             return None  # وأضاف ملوحا بسيف …: a circumstantial accusative first, the subject is implicit
+        if not adjunct and role_a is None and np_a is None and j > i + 1 and ctx.toks[j - 1].text in _COMMA \
+                and _circumstantial(ctx, j, limit) and _ordinary(n):
+            # وقال، في تصريح …، متوجها إلى القاهرة، إن …: a circumstantial phrase between commas is an adjunct,
+            # not the subject (the subject stays implicit unless a noun phrase follows the next comma)
+            adjunct = "prep"
+            j += 1
+            continue
+        if not adjunct and role_a is None and np_a is None and n in lex.addressee_proclitics:
+            # وقال لـ"رويترز" إن …: a detached ل introduces the one spoken to (as لرويترز does), quoted or not
+            adjunct = "addr"
+            j += 1
+            if j < limit and ctx.toks[j].text in _QUOTE_CHARS:
+                qn = ctx.quoted_at_mark(ctx.toks[j].start)
+                if qn is not None and qn.open == ctx.toks[j].start and qn.closed \
+                        and len(ctx.text[qn.start:qn.end].split()) <= 4:
+                    j = max(j + 1, ctx.tok_index(qn.close) + 1)
+            continue
         if j == i + 1 and j + 1 < limit and (n, ctx.toks[j + 1].norm) in lex.subject_quantifiers:
             j += 2  # قال كل من X و Y: the first conjunct is the speaker
             continue
@@ -555,6 +573,15 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
     if np_a is not None:
         return ("np", (np_a, _np_tail(ctx, np_a, _np_end(ctx, np_a, end))))
     return None
+
+
+def _circumstantial(ctx: _Ctx, j: int, limit: int) -> bool:
+    """True when token ``j`` reads as a circumstantial accusative (متوجها، ملوحا): an indefinite word in ـا that is
+    no entity, role or source noun, and is not directly followed by a complementiser (nor the last in reach)."""
+    n = ctx.toks[j].norm
+    return ctx.ent_at_tok.get(j) is None and ctx.role_head(n) is None and len(n) > 4 and n.endswith("ا") \
+        and not n.startswith("ال") and ctx.toks[j].text.isalpha() and not ctx.is_source_noun(n) \
+        and j + 1 < limit and not ctx.is_comp(j + 1)
 
 
 def _lam_introduced(ctx: _Ctx, j: int) -> bool:
@@ -1008,11 +1035,14 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
     pos = ctx.toks[i].start
     if cue.info.flag == "relay" or cue.info.kind == "noun":
         # نقلت رويترز عن مسؤول قوله إن … / على لسان X قوله: the speaker follows عن / لسان
-        if cue.info.kind == "noun":
+        gov = _governed_relay_prep(ctx, i, lo) if cue.info.kind == "noun" else None
+        if gov is not None:
+            res = _subject_after(ctx, gov, lo, hi)  # نسبت الصحيفة إلى X قوله / نقلت عن X، لم تكشف عن …، قوله
+        elif cue.info.kind == "noun":
             rng = range(i - 1, max(lo, i - 12) - 1, -1)
         else:
             rng = range(i + 1, min(hi, i + 12))
-        for k in rng:
+        for k in (rng if gov is None else ()):
             if ctx.toks[k].norm in ctx.lex.relay_preps:
                 res = _subject_after(ctx, k, lo, hi)
                 break
@@ -1184,6 +1214,51 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
         ctx.sal.append(_Sal(pos, si, ent, actor, ent.label if ent else ("PER" if cue.info.person == "m" else None), True))
     cache[cue.tok] = actor
     return actor
+
+
+def _governed_relay_prep(ctx: _Ctx, i: int, lo: int) -> int | None:
+    """For a verbal-noun cue at ``i`` (قوله): the preposition that introduces the speaker, found from the verb
+    that governs it. An attribution verb (``attribution_verbs``: نسبت الصحيفة إلى X قوله) takes its first
+    ``attribution_prepositions`` after it; a relay verb (نقلت … عن X قوله) its first ``relay_prepositions`` after
+    it (عن لسان X: the last of the pair), or, when it introduces a media outlet, the last one of an unbroken chain
+    (عن صحيفة X عن مصدر); so an عن inside an aside between commas (، لم تكشف عن هويته،) or an NP's own
+    complement (مسؤول عن العمليات) is not taken. The nearest such verb before the cue within
+    ``max_cue_to_complementiser_tokens``; None when there is none."""
+    lex = ctx.lex
+    for v in range(i - 1, max(lo, i - lex.max_cue_comp) - 1, -1):
+        if ctx.toks[v].norm in _PUNCT_STOP:
+            return None
+        w = ctx.toks[v].norm
+        if w in lex.attribution_verbs or ctx.strip_pro(w) in lex.attribution_verbs:
+            preps = lex.attribution_preps
+        else:
+            c = ctx.cue_at(v)
+            if c is None or c.info.kind != "verb" or c.info.flag != "relay":
+                continue
+            preps = lex.relay_preps
+        for k in range(v + 1, i):
+            if ctx.toks[k].norm in preps:
+                if preps is lex.relay_preps and k + 1 < i and _media_word(ctx, k + 1):
+                    m = k + 1
+                    while m < i and not ctx.is_punct(m):
+                        if ctx.toks[m].norm in preps:
+                            k = m  # نقلت عن صحيفة X عن مصدر: the last link of an unbroken chain
+                        m += 1
+                while k + 1 < i and ctx.toks[k + 1].norm in preps:
+                    k += 1  # عن لسان X
+                return k
+        return None
+    return None
+
+
+def _media_word(ctx: _Ctx, k: int) -> bool:
+    """True when token ``k`` names a media outlet: an entity whose actor code ends in MED, or a media noun of
+    ``addressee_prefix_nouns`` (صحيفة، وكالة، قناة، the article or a ل dropped)."""
+    e = ctx.ent_cover_tok.get(k)
+    if e is not None and (e.actor_code or "").endswith("MED"):
+        return True
+    n = ctx.toks[k].norm
+    return n in ctx.lex.addressee_nouns or _no_al(n) in ctx.lex.addressee_nouns
 
 
 def _counted_subject(ctx: _Ctx, lo: int, i: int) -> tuple[str, object] | None:
@@ -1641,6 +1716,39 @@ def _run(doc: Document) -> None:
     doc.quotes.extend(quotes)
 
 
+def _scare_term(ctx: _Ctx, q: Quoted) -> bool:
+    """True when the short quoted stretch ``q`` (at most ``term_max_words`` words) is a term or a name, not
+    speech: it follows a term head (``term_head_nouns``: نظام "الكفالة"، فريق "…"، the detached article الـ"…",
+    also with ل / ب / ال), or it directly follows an organisation entity, a bracketed acronym between them
+    allowed (وكالة الأنباء (واس) "واس"، وكالة الأنباء "واس"): the organisation's own name or acronym."""
+    lex = ctx.lex
+    if not q.closed or len(ctx.text[q.start:q.end].split()) > lex.term_max_words:
+        return False
+    k0 = ctx.tok_index(q.open) - 1
+    if k0 >= 0 and ctx.toks[k0].end <= q.open:
+        for pn in dict.fromkeys((ctx.toks[k0].norm, ctx.strip_pro(ctx.toks[k0].norm))):  # (فريق keeps its ف)
+            for c in (pn, pn[1:] if pn[:1] in "لب" and len(pn) > 3 else "", pn[2:] if pn.startswith("ال") else "",
+                      pn[2:] if pn.startswith("لل") else ""):
+                if c and c in lex.term_heads:
+                    return True
+    text = ctx.text
+    j = q.open - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    if j >= 0 and text[j] == ")":
+        k = text.rfind("(", max(0, j - 40), j)
+        if k < 0 or "\n" in text[k:j] or len(text[k + 1:j].split()) > 3:
+            return False
+        j = k - 1
+        while j >= 0 and text[j] in " \t\u00a0":
+            j -= 1
+    if j < 0:
+        return False
+    e = ctx.ent_cover_tok.get(ctx.tok_index(j))
+    return e is not None and e.end == j + 1 and e.label == "ORG" \
+        and normalize_word(e.text.split()[-1]) not in lex.detached_proclitics
+
+
 def _insert_sal(ctx: _Ctx, sal: _Sal) -> None:
     """Insert ``sal`` into the salience list, kept in text order."""
     k = len(ctx.sal)
@@ -1668,6 +1776,8 @@ def _direct(ctx: _Ctx, q: Quoted, quotes: list[Quote], indirect_spans: list[tupl
         for c in (pn, pn[1:] if pn[:1] in "لب" and len(pn) > 3 else "", pn[2:] if pn.startswith("لل") else ""):
             if c and (c in ctx.lex.name_nouns or (c.startswith("ال") and c[2:] in ctx.lex.name_nouns)):
                 return None  # حزب "…" / لتنظيم "الدولة الإسلامية"
+    if _scare_term(ctx, q):
+        return None  # نظام "الكفالة"، وكالة الأنباء (واس) "واس": a quoted term or name, not speech
     # 1. inside a reported clause
     for a, b, c in indirect_spans[-6:]:
         if a <= q.open < b:

@@ -79,6 +79,11 @@ class QuoteLexicon:
     object_quote_max_gap: int = 3
     np_stop_words: set[str] = field(default_factory=set)
     detached_proclitics: set[str] = field(default_factory=set)
+    addressee_proclitics: set[str] = field(default_factory=set)
+    attribution_verbs: set[str] = field(default_factory=set)
+    attribution_preps: set[str] = field(default_factory=set)
+    term_heads: set[str] = field(default_factory=set)
+    term_max_words: int = 2
     source_lead_words: set[str] = field(default_factory=set)
     letter_names: set[str] = field(default_factory=set)  # spelled Latin letters that are not ordinary words (بي، سي)
     letter_names_all: set[str] = field(default_factory=set)  # the same and those that are (إن، أو، في)
@@ -187,6 +192,11 @@ def load() -> QuoteLexicon:
     lex.np_stop_words = {_n(x) for x in m.get("np_stop_words", [])}
     lex.detached_proclitics = {_n(x) for x in m.get("detached_proclitics", [])}
     lex.source_lead_words = {_n(x) for x in m.get("source_lead_words", [])}
+    lex.addressee_proclitics = {_n(x) for x in m.get("addressee_proclitics", [])}
+    lex.attribution_verbs = {_n(x) for x in m.get("attribution_verbs", [])}
+    lex.attribution_preps = {_n(x) for x in m.get("attribution_prepositions", [])}
+    lex.term_heads = {_n(x) for x in m.get("term_head_nouns", [])}
+    lex.term_max_words = int(m.get("term_max_words", 2))
     letters = LEXICONS / "translit_letter_names.tsv"
     if letters.is_file():  # shared with khabar.link.linker.romanize (بي بي سي → BBC)
         rows = [ln for ln in letters.read_text(encoding="utf-8").splitlines()
