@@ -3,8 +3,9 @@
 Usage: python scripts/bench_ner_speed.py [--sentences 400] [--bert-seqs 8]
 Input: the CAMeL test split's tokens from ../shared/data (or a synthetic sentence set if absent).
 Output: tokens/s of ``khabar.ner.tagger.tag_tokens`` (features + CRF, model loaded beforehand: ``khabar_crf``,
-``ratio``, ``ratio_cpu``) and of the shipped stage path ``tag_sentences`` (blocks of 50 sentences, CRF plus the
-BiLSTM-CRF when shipped, propagation, caches emptied first: ``khabar_pipeline``, ``ratio_cpu_pipeline``), tokens/s of a
+``ratio``, ``ratio_cpu``), of the default mode's BiLSTM-CRF alone (``khabar_bilstm``, ``ratio_cpu_bilstm``) and of
+the stage path ``tag_sentences`` in the mode of ``KHABAR_NER`` (blocks of 50 sentences, boundary repair,
+propagation, caches emptied first: ``khabar_pipeline``, ``ratio_cpu_pipeline``), tokens/s of a
 BERT-base forward pass (12 layers, hidden 768, 12 heads, FFN 3072, vocab 64k, sequence length 128, batch 1; torch
 when installed, else numpy — same FLOPs as CAMeLBERT), and their ratio — by wall clock (``ratio``) and by process
 CPU time (``ratio_cpu``, robust to other jobs on a shared machine). Threads are pinned to one.
@@ -50,22 +51,51 @@ def bench_crf(sents: list[list[str]]) -> dict:
             "cpu_seconds": round(dc, 3), "tokens_per_cpu_s": round(n / dc, 1)}
 
 
-def bench_pipeline(sents: list[list[str]]) -> dict:
-    """The shipped path of the NER stage: ``tag_sentences`` (blocks of 50 sentences: CRF, plus the BiLSTM-CRF
-    when ``ner_bilstm.npz`` is shipped, then label propagation), with every per-token cache emptied first."""
+def _clear_caches() -> bool:
     from khabar.ner import tagger
     from khabar.ner.features import resources
 
-    tagger.tag_sentences(sents[:1])  # load models + resources
     resources().cache.clear()
-    nn = tagger._neural(str(tagger.NEURAL_MODEL))
-    if nn is not None:
-        nn._cache.clear()
+    found = False
+    for path in (tagger.NEURAL_MODEL, *tagger.EXTRA_NEURAL_MODELS):
+        nn = tagger._neural(str(path))
+        if nn is not None:
+            nn._cache.clear()
+            found = True
+    return found
+
+
+def bench_pipeline(sents: list[list[str]]) -> dict:
+    """The shipped path of the NER stage in the mode of ``KHABAR_NER`` (``khabar.ner.tagger.ner_mode``):
+    ``tag_sentences`` (blocks of 50 sentences: the mode's model(s), boundary repair, label propagation), with every
+    per-token cache emptied first."""
+    from khabar.ner import tagger
+
+    tagger.tag_sentences(sents[:1])  # load models + resources
+    neural = _clear_caches()
     n = sum(len(s) for s in sents)
     t0, c0 = time.perf_counter(), time.process_time()
     tagger.tag_sentences(sents)
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
-    return {"neural": nn is not None, "tokens": n, "seconds": round(dt, 3), "tokens_per_s": round(n / dt, 1),
+    return {"mode": tagger.ner_mode(), "neural": neural, "tokens": n, "seconds": round(dt, 3),
+            "tokens_per_s": round(n / dt, 1), "cpu_seconds": round(dc, 3), "tokens_per_cpu_s": round(n / dc, 1)}
+
+
+def bench_bilstm(sents: list[list[str]]) -> dict | None:
+    """The default mode's model alone, as ``bench_crf`` for the CRF: the BiLSTM-CRF's Viterbi tags per block of 50
+    sentences (``tag_block(neural=True, mix=1)``), no boundary repair or propagation, caches emptied first."""
+    from khabar.ner import tagger
+
+    if tagger._neural(str(tagger.NEURAL_MODEL)) is None:
+        return None
+    tagger.tag_block(sents[:1], neural=True, mix=1.0)
+    _clear_caches()
+    n = sum(len(s) for s in sents)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for i in range(0, len(sents), 50):
+        tagger.tag_block(sents[i:i + 50], neural=True, mix=1.0)
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    return {"tokens": n, "seconds": round(dt, 3), "tokens_per_s": round(n / dt, 1),
             "cpu_seconds": round(dc, 3), "tokens_per_cpu_s": round(n / dc, 1)}
 
 
@@ -144,6 +174,7 @@ def main() -> None:
 
     resources().cache.clear()
     crf = bench_crf(sents)
+    bil = bench_bilstm(sents)
     try:
         if a.numpy:
             raise ImportError
@@ -154,6 +185,9 @@ def main() -> None:
            "ratio": round(crf["tokens_per_s"] / bert["tokens_per_s"], 1),
            "ratio_cpu": round(crf["tokens_per_cpu_s"] / bert["tokens_per_cpu_s"], 1),
            "ratio_cpu_pipeline": round(pipe["tokens_per_cpu_s"] / bert["tokens_per_cpu_s"], 1)}
+    if bil:
+        out["khabar_bilstm"] = bil
+        out["ratio_cpu_bilstm"] = round(bil["tokens_per_cpu_s"] / bert["tokens_per_cpu_s"], 1)
     print(json.dumps(out, indent=2))
 
 

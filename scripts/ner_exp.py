@@ -50,6 +50,63 @@ def load_vectors(path: Path) -> dict[str, tuple[float, ...]]:
     return {w: tuple(round(float(x), 3) for x in m[i]) for i, w in enumerate(kv.index_to_key)}
 
 
+_ID_KEYS = ("w=", "r=", "st=")
+
+
+def _masked(feats: list, tags: list[str], rng, p: float) -> list:
+    """A copy of one sentence's features with the identity features of entity tokens dropped (probability p per
+    entity token): own w=/r=/st= and the word bigrams, and the neighbours' ``{off}:w=/r=/st=`` of that token."""
+    n = len(tags)
+    hide = [t != "O" and rng.random() < p for t in tags]
+    if not any(hide):
+        return feats
+    out = []
+    for i, f in enumerate(feats):
+        drop = set()
+        if hide[i]:
+            drop.update(_ID_KEYS)
+            drop.update(("-1w|w=", "w|+1w="))
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if 0 <= j < n and hide[j]:
+                drop.update(f"{off}:{k}" for k in _ID_KEYS)
+                if off == -1:
+                    drop.add("-1w|w=")
+                if off == 1:
+                    drop.add("w|+1w=")
+        if not drop:
+            out.append(f)
+            continue
+        keep = lambda k: not any(k.startswith(d) for d in drop)  # noqa: E731
+        out.append({k: v for k, v in f.items() if keep(k)} if isinstance(f, dict) else [k for k in f if keep(k)])
+    return out
+
+
+def _train_masked(sents, path: Path, params: dict, res, p: float) -> dict:
+    """train_crf with the identity-masked copies of the sentences that have an entity added (seeded)."""
+    import random
+
+    import pycrfsuite
+
+    from khabar.ner.train import DEFAULT_PARAMS
+
+    rng = random.Random(7)
+    t0 = time.time()
+    tr = pycrfsuite.Trainer(verbose=False)
+    n = 0
+    for toks, tags in sents:
+        if not toks:
+            continue
+        f = features.sent_features(toks, res)
+        tr.append(pycrfsuite.ItemSequence(f), tags)
+        if any(t != "O" for t in tags):
+            tr.append(pycrfsuite.ItemSequence(_masked(f, tags, rng, p)), tags)
+            n += 1
+    tr.set_params({**DEFAULT_PARAMS, **params})
+    tr.train(str(path))
+    return {"seconds": round(time.time() - t0), "bytes": path.stat().st_size, "masked_copies": n}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("name")
@@ -70,6 +127,17 @@ def main() -> None:
     ap.add_argument("--extra-conll", default=None, metavar="FILE[,FILE]",
                     help="extra training data, token<TAB>TAG per line (scripts/ner_selftrain.py output)")
     ap.add_argument("--full", action="store_true", help="train on all of ANERcorp train (no dev)")
+    ap.add_argument("--dev-tail", type=int, default=0, metavar="N",
+                    help="dev = the last N sentences of the train split (contiguous, like the test split's position "
+                         "after train) instead of the interleaved blocks of split_dev")
+    ap.add_argument("--train-frac", type=float, default=1.0, metavar="F",
+                    help="learning curve: keep a random share F of the ANERcorp training blocks (50 sentences each, "
+                         "drawn with --frac-seed)")
+    ap.add_argument("--frac-seed", type=int, default=1)
+    ap.add_argument("--mask-aug", type=float, default=0.0, metavar="P",
+                    help="add a copy of each training sentence with an entity, in which each entity token's "
+                         "identity features (word, raw form, stem, word bigrams) are removed with probability P, at "
+                         "its own and its neighbours' positions (affixes, clusters, gazetteer, vectors kept)")
     ap.add_argument("--test", action="store_true")
     ap.add_argument("--model", default=None)
     ap.add_argument("--reuse", action="store_true", help="score an already trained model")
@@ -84,7 +152,18 @@ def main() -> None:
     features.resources.cache_clear()
     features.resources = lambda: res  # type: ignore[assignment]  # experiment-local resources
     aner = load_corpus(sh, "anercorp")
-    tr, dev = (aner, []) if a.full else split_dev(aner)
+    if a.full:
+        tr, dev = aner, []
+    elif a.dev_tail:
+        tr, dev = aner[:-a.dev_tail], aner[-a.dev_tail:]
+    else:
+        tr, dev = split_dev(aner)
+    if a.train_frac < 1.0:
+        import random
+
+        blocks = [tr[i:i + 50] for i in range(0, len(tr), 50)]
+        keep = sorted(random.Random(a.frac_seed).sample(range(len(blocks)), round(a.train_frac * len(blocks))))
+        tr = [s for k in keep for s in blocks[k]]
     dev_grams = _grams(dev)
     for name in a.corpora.split(","):
         if name != "anercorp":
@@ -116,9 +195,13 @@ def main() -> None:
     if a.reuse:
         info = {"seconds": 0, "bytes": model.stat().st_size}
     else:
-        info = train_crf(tr, model, {"c1": a.c1, "c2": a.c2, "max_iterations": a.iters}, res=res)
+        if a.mask_aug:
+            info = _train_masked(tr, model, {"c1": a.c1, "c2": a.c2, "max_iterations": a.iters}, res, a.mask_aug)
+        else:
+            info = train_crf(tr, model, {"c1": a.c1, "c2": a.c2, "max_iterations": a.iters}, res=res)
     from khabar.ner.tagger import tag_sentences
-    out = {"name": a.name, "corpora": a.corpora, "c1": a.c1, "c2": a.c2, "train_s": info["seconds"],
+    out = {"name": a.name, "corpora": a.corpora, "dev_tail": a.dev_tail, "mask_aug": a.mask_aug,
+           "train_frac": a.train_frac, "frac_seed": a.frac_seed, "c1": a.c1, "c2": a.c2, "train_s": info["seconds"],
            "bytes": info["bytes"], "clusters": a.clusters, "vectors": a.vectors, "vec_scale": a.vec_scale,
            "vec_offsets": a.vec_offsets, "extra_conll": a.extra_conll, "extra_sents": n_extra,
            "train_sents": len(tr), "time": time.strftime("%H:%M")}

@@ -37,6 +37,7 @@ def main() -> None:
                     "averaged with the CRF by khabar.ner.tagger.tag_block (1 = neural alone)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dev-tail", type=int, default=0, metavar="N", help="dev = the last N train sentences (as scripts/ner_exp.py --dev-tail)")
     ap.add_argument("--full", action="store_true", help="train on the whole train split (no dev), --epochs epochs")
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
@@ -46,7 +47,7 @@ def main() -> None:
     from khabar.paths import shared_data
 
     aner = load_corpus(shared_data(), "anercorp")
-    tr, dev = (aner, []) if a.full else split_dev(aner)
+    tr, dev = (aner, []) if a.full else ((aner[:-a.dev_tail], aner[-a.dev_tail:]) if a.dev_tail else split_dev(aner))
     os.makedirs("/tmp/ner3", exist_ok=True)
     out = Path(a.out or f"/tmp/ner3/{a.name}.npz")
     logf = open(f"/tmp/ner3/{a.name}.log", "a")

@@ -47,10 +47,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("neural")
     ap.add_argument("crf")
+    ap.add_argument("--dev-tail", type=int, default=0, metavar="N", help="dev = the last N train sentences (as scripts/ner_exp.py --dev-tail)")
     ap.add_argument("--name", default="combo")
     a = ap.parse_args()
     aner = load_corpus(shared_data(), "anercorp")
-    _, dev = split_dev(aner)
+    _, dev = (aner[:-a.dev_tail], aner[-a.dev_tail:]) if a.dev_tail else split_dev(aner)
     toks = [t for t, _ in dev]
     gold = [g for _, g in dev]
     res = F.resources()

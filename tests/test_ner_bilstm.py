@@ -164,4 +164,40 @@ def test_stage_uses_the_neural_model_when_present(tmp_path, monkeypatch):
     for e in doc.entities:  # offsets point at the entity text, labels are the stage's labels
         assert doc.text[e.start:e.end] == e.text and e.label in {"PER", "ORG", "LOC", "GPE", "MISC"}
     sents = [s for s in SENTS]
+    monkeypatch.delenv("KHABAR_NER", raising=False)  # default mode: the BiLSTM-CRF alone, the CRF not run
+    alone = tagger.tag_sentences(sents, neural=p, mix=1.0)
+    assert tagger.tag_sentences(sents) == alone
+    monkeypatch.setattr(tagger, "tag_tokens", None)  # the CRF is never called in the default mode
+    assert tagger.tag_sentences(sents) == alone
+    monkeypatch.undo()
+    monkeypatch.setattr(tagger, "NEURAL_MODEL", p)
+    monkeypatch.setenv("KHABAR_NER", "accurate")  # the average, with the mix stored in the file
     assert tagger.tag_sentences(sents) == tagger.tag_sentences(sents, neural=p)
+    monkeypatch.setenv("KHABAR_NER", "crf")
+    assert tagger.tag_sentences(sents) == tagger.tag_sentences(sents, neural=False)
+
+
+@needs_vectors
+def test_accurate_mode_averages_every_shipped_bilstm_with_the_crf(tmp_path, monkeypatch):
+    from khabar.ner import tagger
+
+    if not tagger.MODEL.is_file():
+        pytest.skip("CRF model not built")
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    for p, seed in ((a, 1), (b, 2)):
+        _random_npz(p, seed=seed)
+        np.savez_compressed(p, **dict(np.load(p)), mix=np.array(0.667, dtype=np.float32))
+    monkeypatch.setattr(tagger, "NEURAL_MODEL", a)
+    monkeypatch.setattr(tagger, "EXTRA_NEURAL_MODELS", (b, tmp_path / "absent.npz"))
+    monkeypatch.setenv("KHABAR_NER", "accurate")
+    both = tagger.tag_block(SENTS)
+    assert both == tagger.tag_block(SENTS, neural=[a, b])  # the missing third file is skipped
+    assert both == tagger.tag_block(SENTS, neural=[a, b, tmp_path / "absent.npz"], mix=0.667)
+    for tags in both:
+        for x, y in zip(["O", *tags], tags):
+            assert not y.startswith("I-") or x[2:] == y[2:]
+    # the neural side alone (mix 1) with two models: their averaged posteriors, the CRF not run
+    monkeypatch.setattr(tagger, "tag_tokens", None)
+    assert [len(t) for t in tagger.tag_block(SENTS, neural=[a, b], mix=1.0)] == [len(s) for s in SENTS]
+    monkeypatch.setenv("KHABAR_NER", "default")  # the default mode: the first model alone
+    assert tagger.tag_block(SENTS) == bilstm.BiLSTMCRF(a).tag(SENTS)

@@ -49,17 +49,19 @@ err = Console(stderr=True)
 class NerMode(str, Enum):
     default = "default"
     accurate = "accurate"
+    crf = "crf"
 
 
 def _ner_mode(mode: "NerMode | None") -> None:
-    """``--ner accurate`` = ``KHABAR_NER=accurate`` for this process and its workers (CRF + BiLSTM-CRF)."""
+    """``--ner MODE`` = ``KHABAR_NER=MODE`` for this process and its workers (:func:`khabar.ner.tagger.ner_mode`)."""
     import os
 
     if mode is not None:
-        os.environ["KHABAR_NER"] = "accurate" if mode == NerMode.accurate else "default"
+        os.environ["KHABAR_NER"] = mode.value
 
 
-_NER_HELP = "NER model: default (CRF) or accurate (CRF + BiLSTM-CRF: +1.5 F1, ~2.5x the NER time); env KHABAR_NER."
+_NER_HELP = ("NER model: default (BiLSTM-CRF), accurate (BiLSTM-CRF + CRF averaged: about twice the NER time) or crf "
+             "(the CRF alone); env KHABAR_NER.")
 
 
 class OutFormat(str, Enum):

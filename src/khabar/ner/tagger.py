@@ -7,10 +7,13 @@ features plus dense word2vec components), trained by
 when the fine-class CRF (``ner_subtype.crfsuite``, trained on FANE fine classes) calls it a Nation /
 Population-Center / State-or-Province / GPE-Cluster, or, without that model, when its words are a country or
 city name in the gazetteer. Models are loaded once per process. A character + word BiLSTM-CRF
-(``ner_bilstm.npz``, :mod:`khabar.ner.bilstm`, numpy only) is shipped too and averaged with the CRF in the
-"accurate" mode (``KHABAR_NER=accurate``, :func:`accurate_mode`, :func:`tag_block`): +1.5 test F1 at 2.7× the
-CPU time (docs/bench/ner.md, session 3). The default is the CRF alone. Both are followed by rule-based mention
-boundary repairs (:mod:`khabar.ner.boundaries`, ``data/lexicons/ner_boundaries.tsv``; session 4).
+(``ner_bilstm.npz``, :mod:`khabar.ner.bilstm`, numpy only) is shipped too. Modes (:func:`ner_mode`, environment
+``KHABAR_NER``; :func:`tag_block`): ``default`` = the BiLSTM-CRF alone (the CRF is not run; as fast as the CRF and
+more accurate on text after the training period — docs/bench/ner.md, session 6), ``accurate`` = the tag
+posteriors of the CRF and of two BiLSTM-CRFs (``ner_bilstm.npz``, ``ner_bilstm_2.npz``: two random seeds) averaged
+(neural weight ``mix`` stored in the npz), ``crf`` = the CRF alone (also the fallback when the npz
+is missing). All are followed by rule-based mention boundary repairs (:mod:`khabar.ner.boundaries`,
+``data/lexicons/ner_boundaries.tsv``; session 4).
 """
 from __future__ import annotations
 
@@ -52,16 +55,28 @@ def _fast(path: str) -> "LinearCRF":
     return LinearCRF(path)
 
 
-NEURAL_MODEL = MODEL.with_name("ner_bilstm.npz")  # BiLSTM-CRF (khabar.ner.bilstm), combined in "accurate" mode
+NEURAL_MODEL = MODEL.with_name("ner_bilstm.npz")  # BiLSTM-CRF (khabar.ner.bilstm): the default mode's tagger
+# a second BiLSTM-CRF (same configuration, another random seed), averaged with the first and the CRF in "accurate" mode
+EXTRA_NEURAL_MODELS = (MODEL.with_name("ner_bilstm_2.npz"),)
+
+
+NER_MODES = ("default", "accurate", "crf")
+
+
+def ner_mode() -> str:
+    """The NER mode asked for by the environment variable ``KHABAR_NER``: ``accurate`` (CRF + BiLSTM-CRF averaged),
+    ``crf`` (the CRF alone) or, for any other value or none, ``default`` (the BiLSTM-CRF alone). Figures per mode:
+    docs/bench/ner.md, session 6."""
+    import os
+
+    v = os.environ.get("KHABAR_NER", "").strip().lower()
+    return v if v in NER_MODES else "default"
 
 
 def accurate_mode() -> bool:
     """True when the environment asks for the slower, more accurate NER (``KHABAR_NER=accurate``): the CRF and the
-    BiLSTM-CRF averaged (ANERcorp CAMeL test micro-F1 74.0 against 72.5, at about 22× instead of 60× the speed
-    of a BERT-base tagger; docs/bench/ner.md, session 3). Any other value, or none, gives the CRF alone."""
-    import os
-
-    return os.environ.get("KHABAR_NER", "").strip().lower() == "accurate"
+    BiLSTM-CRF averaged (about half the speed of either alone; docs/bench/ner.md, sessions 3 and 6)."""
+    return ner_mode() == "accurate"
 
 
 @functools.lru_cache(maxsize=4)
@@ -89,47 +104,68 @@ def _constraint(tags: tuple[str, ...]):
 
 
 def tag_block(sents: list[list[str]], model: Path | None = None,
-              neural: Path | bool | None = None) -> list[list[str]]:
+              neural: "Path | bool | list[Path] | None" = None, mix: float | None = None) -> list[list[str]]:
     """BIO tags for several sentences (list of token-string lists → list of tag lists), no propagation.
 
-    ``neural``: None = :func:`accurate_mode` decides; True = :data:`NEURAL_MODEL`; a path; False = CRF only.
-    With the BiLSTM-CRF model in use and present, each token's tag posteriors of the two models are averaged (weight
-    ``mix`` of the neural side, stored in the ``.npz``; ``mix`` 1 = the BiLSTM-CRF's own Viterbi tags, the CRF is
-    not run) and decoded by a Viterbi that forbids O→I-X and X→I-Y. Without it (or with ``neural=False``): the
-    CRF's own Viterbi tags (:func:`tag_tokens`). Raises FileNotFoundError when the CRF model is missing.
+    ``neural``: None = :func:`ner_mode` decides (``default``: :data:`NEURAL_MODEL` alone; ``accurate``:
+    :data:`NEURAL_MODEL` and :data:`EXTRA_NEURAL_MODELS` averaged with the CRF; ``crf``: the CRF alone); True =
+    :data:`NEURAL_MODEL`; a path or a list of paths of BiLSTM-CRF ``.npz`` files; False = the CRF alone.
+    ``mix``: weight of the neural side (None = the ``mix`` stored in the first ``.npz``, or 1 in the default mode),
+    shared equally by the neural models. With ``mix`` ≥ 1 and one model, the BiLSTM-CRF's own Viterbi tags are
+    returned and the CRF is not run; otherwise each token's tag posteriors are averaged (the neural models' mean
+    with weight ``mix``, the CRF's with 1 − ``mix``) and decoded by a Viterbi that forbids O→I-X and X→I-Y. Missing
+    ``.npz`` files are skipped; with none left: the CRF's own Viterbi tags (:func:`tag_tokens`). Raises
+    FileNotFoundError when the CRF model is needed and missing.
     """
     import numpy as np
 
     from khabar.ner.bilstm import marginals, viterbi
 
     if neural is None:
-        neural = accurate_mode()
-    nn = None if neural is False else _neural(str(Path(neural) if isinstance(neural, (str, Path)) else NEURAL_MODEL))
-    if nn is None:
+        m = ner_mode()
+        neural = False if m == "crf" else ([NEURAL_MODEL, *EXTRA_NEURAL_MODELS] if m == "accurate" else True)
+        if m == "default" and mix is None:
+            mix = 1.0
+    if neural is False:
+        paths: list = []
+    elif neural is True:
+        paths = [NEURAL_MODEL]
+    elif isinstance(neural, (str, Path)):
+        paths = [neural]
+    else:
+        paths = list(neural)
+    nns = [n for n in (_neural(str(Path(q))) for q in paths) if n is not None]
+    if not nns:
         return [tag_tokens(s, model) for s in sents]
     res = resources()
-    if nn.mix >= 1.0:  # the BiLSTM-CRF alone
-        return nn.tag(sents, res)
-    _tagger(model)
-    crf = _fast(str(Path(model) if model else MODEL))
-    labels = tuple(nn.tags)
-    perm = [crf.labels.index(t) for t in labels]
-    ctr = crf.trans[np.ix_(perm, perm)]
+    w = nns[0].mix if mix is None else mix
+    if w >= 1.0 and len(nns) == 1:  # the BiLSTM-CRF alone
+        return nns[0].tag(sents, res)
+    labels = tuple(nns[0].tags)
     zero = np.zeros(len(labels))
     bt = _constraint(labels)
-    w = nn.mix
-    p = nn.p
+    crf = ctr = perm = None
+    if w < 1.0:
+        _tagger(model)
+        crf = _fast(str(Path(model) if model else MODEL))
+        perm = [crf.labels.index(t) for t in labels]
+        ctr = crf.trans[np.ix_(perm, perm)]
+    w = min(w, 1.0)
+    scores = [nn.scores(sents, res, batch=64) for nn in nns]
     out: list[list[str]] = []
-    for s, sc in zip(sents, nn.scores(sents, res, batch=64)):
+    for k, s in enumerate(sents):
         if not s:
             out.append([])
             continue
-        mc = []
-        for a, b in _windows(len(s)):
-            feats, vecs = sent_feature_parts(s[a:b], res)
-            mc.append(marginals(crf.emissions(feats, vecs, res.vec_scale)[:, perm], ctr, zero, zero))
-        mix = w * marginals(sc, p["trans"], p["start"], p["end"]) + (1 - w) * np.concatenate(mc)
-        out.append([labels[k] for k in viterbi(np.log(mix + 1e-12), bt, zero, zero)])
+        post = sum(marginals(sc[k], nn.p["trans"], nn.p["start"], nn.p["end"]) for nn, sc in zip(nns, scores))
+        post = w * post / len(nns)
+        if crf is not None:
+            mc = []
+            for a, b in _windows(len(s)):
+                feats, vecs = sent_feature_parts(s[a:b], res)
+                mc.append(marginals(crf.emissions(feats, vecs, res.vec_scale)[:, perm], ctr, zero, zero))
+            post = post + (1 - w) * np.concatenate(mc)
+        out.append([labels[i] for i in viterbi(np.log(post + 1e-12), bt, zero, zero)])
     return out
 
 
@@ -207,16 +243,17 @@ PROPAGATE_BLOCK = 50  # sentences per consistency block (0 disables propagation)
 
 
 def tag_sentences(sents: list[list[str]], model: Path | None = None, block: int | None = None,
-                  neural: Path | bool | None = None) -> list[list[str]]:
-    """Tag many sentences (list of token-string lists → list of BIO tag lists) with :func:`tag_block` (CRF, or
-    CRF + BiLSTM-CRF when that model is present; ``neural=False`` forces the CRF alone), repair mention boundaries
+                  neural: "Path | bool | list[Path] | None" = None, mix: float | None = None) -> list[list[str]]:
+    """Tag many sentences (list of token-string lists → list of BIO tag lists) with :func:`tag_block` (the mode's
+    model, see :func:`ner_mode`; ``neural=False`` forces the CRF alone; ``neural`` and ``mix`` as there), repair
+    mention boundaries
     with :func:`khabar.ner.boundaries.fix` (when :data:`BOUNDARY_FIX`), then :func:`propagate` labels within
     consecutive blocks of ``block`` sentences (default :data:`PROPAGATE_BLOCK`)."""
     block = PROPAGATE_BLOCK if block is None else block
     step = block or 50
     tags: list[list[str]] = []
     for i in range(0, len(sents), step):
-        tags += tag_block(sents[i:i + step], model, neural)
+        tags += tag_block(sents[i:i + step], model, neural, mix)
     if BOUNDARY_FIX:
         tags = [fix_boundaries(w, t) for w, t in zip(sents, tags)]
     if KB_SPANS_EVAL:

@@ -155,8 +155,38 @@ def load_corpus(shared: Path, name: str, coarse_gpe: bool = False) -> list[Sent]
 
 
 # --------------------------------------------------------------------------- gazetteer
-def build_gazetteer(shared: Path, out: Path = LEXICONS / "ner_gazetteer.tsv") -> dict:
-    """Write ``name<TAB>class`` rows (class GPE | LOC | PER | ORG) from the staged KB sources. Returns counts."""
+KB_GAZ_TYPES = ("PER", "ORG", "GPE", "LOC")
+
+
+def kb_gazetteer_rows(kb_path: Path | None = None) -> set[tuple[str, str]]:
+    """``(alias, "K" + type)`` rows for every Arabic alias (≥ 2 characters) of the knowledge base's PER / ORG / GPE /
+    LOC entities (``kb.sqlite``, built by ``khabar build kb``; default :data:`khabar.kb.store.KB_PATH`). Kept as
+    classes of their own (KPER …) rather than merged into the list classes: merged, the same aliases scored
+    0.26 below the CRF without them on the far dev, as their own classes 0.87 above (docs/bench/ner.md, session 6).
+    An absent file gives no rows."""
+    import sqlite3
+
+    if kb_path is None:
+        from khabar.kb.store import KB_PATH as kb_path
+    if not Path(kb_path).is_file():
+        return set()
+    rows: set[tuple[str, str]] = set()
+    con = sqlite3.connect(f"file:{kb_path}?mode=ro", uri=True)
+    try:
+        q = f"select type, aliases from entities where type in ({','.join('?' * len(KB_GAZ_TYPES))})"
+        for typ, aliases in con.execute(q, KB_GAZ_TYPES):
+            for a in json.loads(aliases or "[]"):
+                a = " ".join(str(a).split())
+                if len(a) >= 2 and "\t" not in a:
+                    rows.add((a, "K" + typ))
+    finally:
+        con.close()
+    return rows
+
+
+def build_gazetteer(shared: Path, out: Path = LEXICONS / "ner_gazetteer.tsv", kb_path: Path | None = None) -> dict:
+    """Write ``name<TAB>class`` rows (class GPE | LOC | PER | ORG from the staged KB sources; KPER | KORG | KGPE |
+    KLOC from khabar's knowledge base, :func:`kb_gazetteer_rows`). Returns counts per class."""
     rows: set[tuple[str, str]] = set()
     kb = shared / "kb"
     for c in json.loads((kb / "countries.json").read_text(encoding="utf-8")):
@@ -186,10 +216,12 @@ def build_gazetteer(shared: Path, out: Path = LEXICONS / "ner_gazetteer.tsv") ->
                 rows.add((" ".join(p[2:]), cls[p[0]]))
                 if p[0] != "PERSON" and p[1][:1].isupper():  # English person names collide with English words
                     rows.add((p[1], cls[p[0]]))
+    rows |= kb_gazetteer_rows(kb_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
         f.write("# name\tclass — built by `khabar train ner` from kb/countries.json (ODbL 1.0), "
-                "kb/world-cities.csv (CC BY 4.0), ANETAC EN-AR named entities (cite arXiv:1907.03110)\n")
+                "kb/world-cities.csv (CC BY 4.0), ANETAC EN-AR named entities (cite arXiv:1907.03110); "
+                "classes KPER/KORG/KGPE/KLOC: Arabic aliases of khabar's own knowledge base (kb.sqlite)\n")
         for name, c in sorted(rows):
             f.write(f"{name}\t{c}\n")
     counts: dict[str, int] = {}
@@ -296,23 +328,28 @@ def split_dev(sents: list[Sent], every: int = 10, block: int = 50) -> tuple[list
 TRAIN_CORPORA = ("anercorp",)
 
 
-def train_neural(sents: list[Sent], path: Path) -> dict | str:
-    """Retrain the BiLSTM-CRF (:mod:`khabar.ner.bilstm_train`, dev-chosen defaults) on ``sents`` into ``path``;
-    without torch (a training-only extra: ``pip install 'khabar[train-neural]'``) keep the existing file."""
+NEURAL_FILES = (("ner_bilstm.npz", 13), ("ner_bilstm_2.npz", 14))  # (file, random seed): the default mode uses the
+# first, the accurate mode averages both with the CRF (khabar.ner.tagger.tag_block)
+
+
+def train_neural(sents: list[Sent], path: Path, seed: int | None = None) -> dict | str:
+    """Retrain the BiLSTM-CRF (:mod:`khabar.ner.bilstm_train`, dev-chosen defaults; ``seed`` overrides the random
+    seed) on ``sents`` into ``path``; without torch (a training-only extra: ``pip install 'khabar[train-neural]'``)
+    keep the existing file."""
     import importlib.util
 
     if importlib.util.find_spec("torch") is None:
         return "torch not installed: kept the existing BiLSTM model" if path.is_file() else "torch not installed"
     from khabar.ner.bilstm_train import train_full
 
-    return train_full(sents, path, log=lambda _row: None)
+    return train_full(sents, path, {} if seed is None else {"seed": seed}, log=lambda _row: None)
 
 
 def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ...] | None = None,
           clusters: bool = True, subtype: bool = True, neural: bool | None = None) -> dict:
     """Entry of ``khabar train ner``: rebuild gazetteer, clusters (if gensim is installed), the coarse CRF and the
-    subtype classifier (written beside ``out``), and the BiLSTM-CRF ``ner_bilstm.npz`` beside it — with
-    ``neural=None`` only when that file is already shipped (``neural=True`` always, ``False`` never); it needs
+    subtype classifier (written beside ``out``), and the two BiLSTM-CRFs of :data:`NEURAL_FILES` beside it — with
+    ``neural=None`` only when the first is already shipped (``neural=True`` always, ``False`` never); it needs
     torch, without which the existing file is kept.
 
     Input: the staged data folder; ``out`` the coarse model path (default the shipped
@@ -341,9 +378,8 @@ def train(shared_data_dir: Path, out: Path | None = None, corpora: tuple[str, ..
     for name, ss in data.items():
         sents += ss
     report["crf"] = train_crf(sents, out, res=res)
-    nn_path = out.with_name("ner_bilstm.npz")
-    if neural or (neural is None and nn_path.is_file()):
-        report["neural"] = train_neural(sents, nn_path)
+    if neural or (neural is None and out.with_name(NEURAL_FILES[0][0]).is_file()):
+        report["neural"] = [train_neural(sents, out.with_name(name), seed) for name, seed in NEURAL_FILES]
     if subtype:
         report["subtype"] = train_subtype(shared, out.with_name(SUB_MODEL.name), res=res)
     test = shared / "ner/anercorp/ANERCorp_CamelLab_test.txt"
