@@ -692,3 +692,27 @@ def test_a_definite_ordinary_word_is_not_a_surname_without_article():
     assert [e.english for e in d.entities if e.label == "PER"] == ["Imad Khamis"]
     d = khabar.analyze("التقى بوريس جونسون الوفد. وقال جانسن إن الوفد وصل.", "2024-03-01")
     assert [e for e in d.entities if e.text == "جانسن" and e.english != "Boris Johnson"]
+
+
+# --- session 6: from the new-user trial ---
+
+@pytest.mark.parametrize("text, want, absent", [
+    ("استخدمت روسيا اليوم الثلاثاء حق النقض ضد مشروع القرار.", ("روسيا", "Russia"), "RT"),
+    ("وتجمع المحتجون في ميدان سيمون بوليفار بالقاهرة.", ("بالقاهرة", "Cairo"), "Medan"),
+    ("ونقلت وكالة الأنباء الإماراتية عن الوزير قوله إن الاتفاق مهم.", ("وكالة الأنباء الإماراتية",
+                                                                    "Emirates News Agency"), "Saudi Press Agency"),
+])
+def test_day_words_squares_and_agency_adjectives(text, want, absent):
+    import khabar
+
+    doc = khabar.analyze(text)
+    got = {(e.text, e.english) for e in doc.entities}
+    assert want in got, got
+    assert absent not in {e.english for e in doc.entities}, got
+
+
+def test_the_channel_keeps_its_name_without_a_weekday():
+    import khabar
+
+    doc = khabar.analyze("وقالت قناة روسيا اليوم إن الوفد وصل.")
+    assert "RT" in {e.english for e in doc.entities}

@@ -341,3 +341,25 @@ def test_hashtag_inside_a_name_does_not_split_it():
     assert fix(words, ["O", "O", "B-PER", "O", "B-PER", "O"]) == ["O", "O", "B-PER", "I-PER", "I-PER", "O"]
     # a hashtag between a person and a place is left alone
     assert fix(words, ["O", "O", "B-PER", "O", "B-LOC", "O"])[3] == "O"
+
+
+# --- session 6: pieces of names the BiLSTM-CRF splits, and punctuation at mention edges (khabar.ner.boundaries) ---
+
+def test_name_particles_hyphens_hashtags_and_symbols_at_the_edges():
+    from khabar.ner.boundaries import fix
+
+    w = "قال جان - إيف لو دريان إن".split()
+    assert fix(w, ["O", "B-PER", "O", "B-PER", "O", "B-PER", "O"]) == ["O", "B-PER", "I-PER", "I-PER", "I-PER",
+                                                                     "I-PER", "O"]
+    w = "قمة ترامب - بوتين في هلسنكي".split()  # two persons, not one compound name
+    assert fix(w, ["O", "B-PER", "O", "B-PER", "O", "B-LOC"]) == ["O", "B-PER", "O", "B-PER", "O", "B-LOC"]
+    w = "التقى ستافان دي ميستورا الوفد".split()
+    assert fix(w, ["O", "B-PER", "O", "B-PER", "O"]) == ["O", "B-PER", "I-PER", "I-PER", "O"]
+    w = "لدي ماهر لدي سامي".split()  # a particle only as a bare word
+    assert fix(w, ["O", "B-PER", "O", "B-PER"]) == ["O", "B-PER", "O", "B-PER"]
+    w = "وقال القيادي # صالح _ مسلم إن".split()
+    assert fix(w, ["O", "O", "B-PER", "I-PER", "I-PER", "O", "O"]) == ["O", "O", "O", "B-PER", "I-PER", "I-PER", "O"]
+    w = "وصل محمد بن سلمان 🔥 إلى".split()
+    assert fix(w, ["O", "B-PER", "I-PER", "I-PER", "I-PER", "O"]) == ["O", "B-PER", "I-PER", "I-PER", "O", "O"]
+    w = "وقال الناشط توني صبري إن".split()
+    assert fix(w, ["O", "B-PER", "B-PER", "I-PER", "O"]) == ["O", "O", "B-PER", "I-PER", "O"]

@@ -201,3 +201,101 @@ def test_accurate_mode_averages_every_shipped_bilstm_with_the_crf(tmp_path, monk
     assert [len(t) for t in tagger.tag_block(SENTS, neural=[a, b], mix=1.0)] == [len(s) for s in SENTS]
     monkeypatch.setenv("KHABAR_NER", "default")  # the default mode: the first model alone
     assert tagger.tag_block(SENTS) == bilstm.BiLSTMCRF(a).tag(SENTS)
+
+
+# --- session 6 hostile round: unusable files, bad mix values, threads, modes without the CRF ---
+
+def _bad_files(tmp_path):
+    from khabar.ner import tagger
+
+    src = tagger.NEURAL_MODEL
+    raw = src.read_bytes()
+    z = dict(np.load(src))
+    files = {"trunc.npz": raw[:5000], "empty.npz": b""}
+    for name, b in files.items():
+        (tmp_path / name).write_bytes(b)
+    variants = {"shape.npz": {"out_w": z["out_w"][:, :7]}, "nan.npz": {"out_b": np.full_like(z["out_b"], np.nan)},
+                "tags.npz": {"tags": np.array(list(z["tags"][:-1]) + ["B-X"])},
+                "layout.npz": {"lstm_f_wx": z["lstm_f_wx"][:-16], "lstm_b_wx": z["lstm_b_wx"][:-16]}}
+    for name, change in variants.items():
+        np.savez(tmp_path / name, **{**z, **change})
+    return [tmp_path / n for n in (*files, *variants)]
+
+
+@needs_vectors
+def test_an_unusable_bilstm_file_falls_back_to_the_crf_with_a_warning(tmp_path, monkeypatch):
+    from khabar.ner import tagger
+
+    if not (tagger.MODEL.is_file() and tagger.NEURAL_MODEL.is_file()):
+        pytest.skip("models not built")
+    crf_only = [tagger.tag_tokens(s) for s in SENTS]
+    for p in _bad_files(tmp_path):
+        assert tagger.tag_block(SENTS, neural=p) == crf_only, p.name
+        monkeypatch.setattr(tagger, "NEURAL_MODEL", p)
+        monkeypatch.delenv("KHABAR_NER", raising=False)
+        warns = tagger.mode_warnings()
+        assert len(warns) == 1 and p.name in warns[0] and "CRF" in warns[0], (p.name, warns)
+        monkeypatch.undo()
+
+
+@needs_vectors
+def test_bad_mix_values_are_refused_and_integers_read_as_switches():
+    from khabar.ner import tagger
+
+    if not (tagger.MODEL.is_file() and tagger.NEURAL_MODEL.is_file()):
+        pytest.skip("models not built")
+    for bad in (float("nan"), -1.0, float("-inf"), -0.0001):
+        with pytest.raises(ValueError):
+            tagger.tag_block(SENTS, neural=True, mix=bad)
+    assert tagger.tag_block(SENTS, neural=0) == tagger.tag_block(SENTS, neural=False)
+    assert tagger.tag_block(SENTS, neural=1, mix=1.0) == tagger.tag_block(SENTS, neural=True, mix=1.0)
+
+
+@needs_vectors
+def test_the_bilstm_does_not_need_its_cache_to_keep_entries():
+    """Another thread may empty or replace the per-word cache at any time (khabar.analyze from threads): tagging
+    must read the rows it has just computed, not the shared cache."""
+    from khabar.ner import tagger
+
+    if not tagger.NEURAL_MODEL.is_file():
+        pytest.skip("model not built")
+    m = bilstm.BiLSTMCRF(tagger.NEURAL_MODEL)
+    want = m.tag(SENTS)
+
+    class Forgetful(dict):  # as if another thread cleared the cache after every insertion
+        def __setitem__(self, k, v):
+            self.clear()
+            super().__setitem__(k, v)
+
+    m._cache = Forgetful()
+    assert m.tag(SENTS) == want
+
+
+@needs_vectors
+def test_default_mode_runs_without_the_crf_file_and_reports_unknown_modes(tmp_path, monkeypatch):
+    from khabar.document import Document
+    from khabar.ner import tagger
+    from khabar.text.segment import segment
+
+    if not tagger.NEURAL_MODEL.is_file():
+        pytest.skip("model not built")
+    monkeypatch.setattr(tagger, "MODEL", tmp_path / "absent.crfsuite")
+    monkeypatch.setenv("KHABAR_NER", "acurate")
+    doc = tagger.tag(segment(Document(text="وقال الرئيس الفرنسي إيمانويل ماكرون في باريس إن الاتفاق مهم .")))
+    assert {e.label for e in doc.entities} >= {"PER"}
+    assert any("acurate" in w for w in doc.warnings)
+    monkeypatch.setenv("KHABAR_NER", "crf")  # the CRF mode needs its file: a clear warning, no entities
+    doc = tagger.tag(segment(Document(text="وقال الرئيس الفرنسي إيمانويل ماكرون في باريس .")))
+    assert doc.entities == [] and any("NER model not found" in w for w in doc.warnings)
+
+
+@needs_vectors
+def test_an_english_sentence_is_tagged_by_the_crf_in_the_neural_modes(monkeypatch):
+    from khabar.ner import tagger
+
+    if not (tagger.MODEL.is_file() and tagger.NEURAL_MODEL.is_file()):
+        pytest.skip("models not built")
+    en = "Emmanuel Macron visited Paris and met Joe Biden in Washington .".split()
+    for mode in ("default", "accurate"):
+        monkeypatch.setenv("KHABAR_NER", mode)
+        assert tagger.tag_block([en, SENTS[0]])[0] == tagger.tag_tokens(en)

@@ -60,7 +60,7 @@ def _ner_mode(mode: "NerMode | None") -> None:
         os.environ["KHABAR_NER"] = mode.value
 
 
-_NER_HELP = ("NER model: default (BiLSTM-CRF), accurate (BiLSTM-CRF + CRF averaged: about twice the NER time) or crf "
+_NER_HELP = ("NER model: default (BiLSTM-CRF), accurate (CRF + two BiLSTM-CRFs averaged: about 3x the NER time) or crf "
              "(the CRF alone); env KHABAR_NER.")
 
 

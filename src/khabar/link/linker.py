@@ -35,6 +35,7 @@ import bisect
 import functools
 import re
 
+from khabar.ner.kbspans import day_then_weekday
 from khabar.document import Document, Entity
 from khabar.kb.store import KB, KBEntity, alias_key, get_kb, skeleton, tokens
 from khabar.link.nil_names import compose as compose_institution
@@ -392,6 +393,8 @@ def _gazetteer(doc: Document, kb: KB) -> list[Entity]:
                     span = doc.text[a:b]
                     if "\n" in span or not tokens(toks[i + n - 1].text):
                         continue
+                    if n > 1 and i + n < sent.tok_end and day_then_weekday(toks[i + n - 1].text, toks[i + n].text):
+                        continue  # "روسيا اليوم الثلاثاء" is Russia (today, Tuesday), not the channel
                     cands = kb.lookup(span)
                     if not cands:
                         continue

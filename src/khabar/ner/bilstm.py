@@ -158,7 +158,9 @@ class BiLSTMCRF:
     """The numpy forward pass of a model exported by ``scripts/ner_neural.py``.
 
     Input: the ``.npz`` path (weights, tag names, character list) and the word-vector table (default the shipped
-    ``ner_vectors.npy``, which the model was trained against). Raises FileNotFoundError when a file is missing.
+    ``ner_vectors.npy``, which the model was trained against). Raises FileNotFoundError when a file is missing,
+    ValueError when the file is not a usable model (see :meth:`_check`), and numpy's / zipfile's errors for a file
+    that is not a readable ``.npz``.
     """
 
     def __init__(self, path: Path = MODEL, vectors: Path = F.VECTORS):
@@ -178,7 +180,10 @@ class BiLSTMCRF:
         self.vec = np.vstack([tab, np.zeros((1, tab.shape[1]), tab.dtype)])
         self.words = word_index(vectors, len(tab))
         self.hid = p["lstm_f_wh"].shape[0]
-        self.mix = float(p.pop("mix", 0.5))  # weight of this model when averaged with the CRF (tagger.tag_block)
+        mix = p.pop("mix", np.float32(0.5))
+        # weight of this model when averaged with the CRF (tagger.tag_block); an unusable stored value gives 0.5
+        self.mix = float(mix) if np.ndim(mix) == 0 and np.isfinite(mix) and mix >= 0 else 0.5
+        self._check(p)
         self._wx = np.concatenate([p["lstm_f_wx"], p["lstm_b_wx"]], 1)
         self._b = np.concatenate([p["lstm_f_b"], p["lstm_b_b"]])
         self._gm_cols = np.arange(GM_COL, GM_COL + 2 * len(GAZ))
@@ -186,6 +191,33 @@ class BiLSTMCRF:
         off = self.vec.shape[1] + p["char_w"].shape[1] + sum(p[f"cl{k}_emb"].shape[1] for k in range(4))
         self._wx_gm = self._wx[off + self._gm_cols]
         self._cache: dict[str, np.ndarray] = {}
+
+    def _check(self, p: dict) -> None:
+        """Refuse a file that cannot be run with this code (ValueError): tags outside BIO over PER/ORG/LOC/MISC,
+        weights that are not finite, or shapes that do not fit the input layout (:data:`N_FLAGS`, e.g. a model
+        trained before the gazetteer classes changed)."""
+        ok = {"O"} | {f"{b}-{t}" for b in "BI" for t in ("PER", "ORG", "LOC", "MISC", "GPE")}
+        if not self.tags or len(set(self.tags)) != len(self.tags) or not set(self.tags) <= ok:
+            raise ValueError(f"BiLSTM NER model: bad tag set {self.tags[:12]}")
+        for k, v in p.items():
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"BiLSTM NER model: non-finite weights in {k}")
+        H, T = self.hid, len(self.tags)
+        need = {"char_emb", "char_w", "char_b", "out_w", "out_b", "trans", "start", "end",
+                *(f"lstm_{d}_{w}" for d in "fb" for w in ("wx", "wh", "b")), *(f"cl{k}_emb" for k in range(4))}
+        if need - set(p):
+            raise ValueError(f"BiLSTM NER model: missing arrays {sorted(need - set(p))[:5]}")
+        dim = (self.vec.shape[1] + p["char_w"].shape[1] + sum(p[f"cl{k}_emb"].shape[1] for k in range(4)) + N_FLAGS
+               + (p["tw_emb"].shape[1] if "tw_emb" in p else 0))
+        shapes = {"lstm_f_wx": (dim, 4 * H), "lstm_b_wx": (dim, 4 * H), "lstm_f_wh": (H, 4 * H),
+                  "lstm_b_wh": (H, 4 * H), "lstm_f_b": (4 * H,), "lstm_b_b": (4 * H,), "out_w": (2 * H, T),
+                  "out_b": (T,), "trans": (T, T), "start": (T,), "end": (T,)}
+        for k, shp in shapes.items():
+            if p[k].shape != shp:
+                raise ValueError(f"BiLSTM NER model: {k} has shape {p[k].shape}, this code needs {shp} "
+                                 "(retrain it: khabar train ner)")
+        if p["char_w"].shape[0] != 3 * p["char_emb"].shape[1] or p["char_emb"].shape[0] < len(self.chars) + 2:
+            raise ValueError("BiLSTM NER model: character layer shapes do not match")
 
     # ----------------------------------------------------------------- layers
     def _token_inputs(self, enc: dict) -> np.ndarray:
@@ -236,17 +268,18 @@ class BiLSTMCRF:
         context-free part of each token string's input (everything but the multi-word gazetteer flags),
         cached per string (at most :data:`TYPE_CACHE_MAX` strings)."""
         cache = self._cache
-        miss = [t for t in types if t not in cache]
+        got = {t: cache.get(t) for t in dict.fromkeys(types)}
+        miss = [t for t, r in got.items() if r is None]
         if miss:
-            if len(cache) + len(miss) > TYPE_CACHE_MAX:
-                cache.clear()
-                miss = list(dict.fromkeys(types))
             enc = encode(miss, self.words, self.chars, res, self.twords)
             enc["fl"][:, self._gm_cols] = 0.0  # gazetteer spans depend on the sentence: added per token
             rows = self._token_inputs(enc) @ self._wx + self._b
+            if len(cache) + len(miss) > TYPE_CACHE_MAX:
+                # a fresh dict, not clear(): another thread may be reading the old one (khabar.pipe, threads)
+                cache = self._cache = {}
             for t, r in zip(miss, rows):
-                cache[t] = r
-        return np.stack([cache[t] for t in types])
+                got[t] = cache[t] = r
+        return np.stack([got[t] for t in types])
 
     def scores(self, sents: list[list[str]], res: F.Resources | None = None, batch: int = 256) -> list[np.ndarray]:
         """Per-token emission scores (n_i, n_tags) for each sentence (empty sentences give (0, n_tags)).

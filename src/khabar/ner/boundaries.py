@@ -1,12 +1,13 @@
 """Rule-based repair of NER mention boundaries and types after the CRF (session 4, issue #3).
 
-The CRF (and the BiLSTM-CRF of the accurate mode) learned ANERcorp's newswire; on fresh news its mentions are often
+The CRF and the BiLSTM-CRFs learned ANERcorp's newswire; on fresh news its mentions are often
 glued to a neighbouring word or typed by the place a club is named after. :func:`fix` rewrites one sentence's BIO
 tags with word classes read from ``data/lexicons/ner_boundaries.tsv`` (hand-written from errors read on fresh
 ANT/SaudiNewsNet articles, docs/bench/ner.md, session 4) and the nationality adjectives of
 ``data/lexicons/demonyms*.tsv``:
 
-1. a mention that changes script (Arabic ↔ Latin) is cut there (``محافظ Bank`` → two pieces);
+1. a mention that changes script (Arabic ↔ Latin) is cut there (``محافظ Bank`` → two pieces); tokens without a
+   letter or digit (``#``, ``_``, an emoji) are trimmed from the edges of every mention (session 6);
 2. verbal nouns (VNOUN) are trimmed from the left of any mention (``ترشيح كافانو`` → ``كافانو``); role and title
    nouns (TITLE) and definite nationality adjectives from the left of a PER mention (``الجنرال رونين مانليس`` →
    ``رونين مانليس``, ``للبرازيلي فريد`` → ``فريد``), apposition nouns (RIGHT) from its right (``هاشمي سماري موفد``);
@@ -21,7 +22,9 @@ ANT/SaudiNewsNet articles, docs/bench/ner.md, session 4) and the nationality adj
    a known first name (gazetteer PER, the whole word not) starts a new PER mention (``وليد فواز ومي سليم`` → two
    persons); two adjacent PER mentions merge when the second has no proclitic (``[جينا] [هاسبل]`` → one);
 6. an untagged known name after a REGIME head (``لنظام الأسد``) is a PER mention; a hashtag mark between two PER
-   mentions (``بنيامين #نتنياهو``) joins them into one;
+   mentions (``بنيامين #نتنياهو``) joins them into one, and so does a name particle (NAME_LINK: ``[جان] لو [دريان]``)
+   or a hyphen inside a compound first name followed by the rest of the name (``[جان]-[إيف] لو دريان``), and an
+   underscore of a hashtag carries a mention over to the next word (``#صالح_مسلم``; session 6);
 7. a multi-word CLUB name of which some word is tagged becomes one ORG mention (``ستيوا [بوخارست]``);
 8. a capitalised Latin token listed as LATIN_ORG (``CNN``, ``Reuters``) and left untagged is an ORG mention;
 9. with ``admin=True`` (the document stage, not the ANERcorp evaluation, whose annotation leaves the head out), an
@@ -33,11 +36,13 @@ list of the same length (never raises on odd tags: ``I-X`` after ``O`` is read a
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from khabar.ner.features import core, resources, stems
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicons" / "ner_boundaries.tsv"
+_HYPHEN = re.compile(r"[-\u2010\u2011\u2013]")  # a hyphen (or en dash) token
 DEMONYMS = (LEXICON.with_name("demonyms.tsv"), LEXICON.with_name("demonyms_s4.tsv"))
 _SUFFIXES = ("هما", "هم", "ها", "نا", "ه")
 _NUMBER = ("ان", "ون", "ين")  # dual / sound plural endings (مسؤولان, مصدران)
@@ -223,7 +228,14 @@ def fix(words: list[str], tags: list[str], admin: bool = False) -> list[str]:
         # 4 (part). a PER mention opened by a sports word + club: "نجم ليفربول صلاح"
         sport_left = a > 0 and _is(words[a - 1], "SPORT")
         a0 = a
-        # 2. left trim
+        # 2. edge tokens without a letter or digit (a hashtag mark, an underscore, an emoji) are never part of a
+        # name; then left trim
+        while a < b and not any(ch.isalnum() for ch in words[a]):
+            a += 1
+        while b > a and not any(ch.isalnum() for ch in words[b - 1]):
+            b -= 1
+        if a >= b:
+            continue
         while b - a > 1 and _is(words[a], "VNOUN"):
             a += 1
         if ty == "PER":
@@ -284,6 +296,23 @@ def fix(words: list[str], tags: list[str], admin: bool = False) -> list[str]:
     # 6b. a hashtag mark inside a person's name ("بنيامين #نتنياهو", social-media copy) does not split it
     for i in range(1, n - 1):
         if words[i] == "#" and tagged[i] == "O" and tagged[i - 1][2:] == "PER" and tagged[i + 1] == "B-PER":
+            tagged[i] = tagged[i + 1] = "I-PER"
+    # 6b'. a hashtag joins a name's words with underscores ("#صالح_مسلم"): the word after "_" continues the name
+    for i in range(1, n - 1):
+        if words[i] == "_" and tagged[i] == "O" and tagged[i - 1] != "O" and _arabic(words[i + 1]) and \
+                tagged[i + 1] in ("O", "B-" + tagged[i - 1][2:]):
+            tagged[i] = tagged[i + 1] = "I-" + tagged[i - 1][2:]
+    # 6c. pieces of one foreign name split by the tagger: a name particle between two PER pieces ("[جان] لو [دريان]",
+    # NAME_LINK: لو، دي، فان …) and a hyphen inside a compound first name ("[جان]-[إيف] لو دريان": both pieces one word,
+    # and a particle or another PER piece after the second — so "ترامب-بوتين" stays two persons)
+    links = lexicon().get("NAME_LINK", frozenset())
+    for i in range(1, n - 1):
+        if tagged[i] != "O" or tagged[i - 1][2:] != "PER" or tagged[i + 1] != "B-PER":
+            continue
+        if core(words[i]) in links:  # the bare particle only: لدي / ولو are other words
+            tagged[i] = tagged[i + 1] = "I-PER"
+        elif _HYPHEN.fullmatch(words[i]) and tagged[i - 1] == "B-PER" and i + 2 < n and \
+                (tagged[i + 2] == "B-PER" or (tagged[i + 2] == "O" and core(words[i + 2]) in links)):
             tagged[i] = tagged[i + 1] = "I-PER"
     # 7. a partly tagged club name becomes one ORG mention ("ستيوا [بوخارست]" → "[ستيوا بوخارست]")
     first = _club_first()

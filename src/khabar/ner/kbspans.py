@@ -79,6 +79,19 @@ def _read_lexicon() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def word_class(cls: str) -> frozenset[str]:
+    """The one-word entries of class ``cls`` of ``ner_institutions.tsv`` as normalised keys (frozenset of str;
+    empty for an unknown class or a missing file). Also read by the linker (DAY_WORD / WEEKDAY)."""
+    return frozenset(t[0] for t in _read_lexicon().get(cls, []) if len(t) == 1)
+
+
+def day_then_weekday(last: str, nxt: str) -> bool:
+    """True when ``last`` (the last word of a candidate name) is a day word (اليوم، أمس، غدا) and ``nxt`` a weekday
+    name (classes DAY_WORD / WEEKDAY): the name then ends before ``last`` ("روسيا اليوم الثلاثاء")."""
+    return _key(last) in word_class("DAY_WORD") and any(f in word_class("WEEKDAY") for f in _first_forms(nxt))
+
+
 @functools.lru_cache(maxsize=1)
 def index() -> dict[str, dict]:
     """The match tables: ``names`` maps a first word to ``{rest tuple: (type, source)}`` with type ORG | LOC and
@@ -196,6 +209,8 @@ def mark(words: list[str], tags: list[str], stage: bool = False, untagged: bool 
                 # a country's institution the KB does not list (وزارة النقل الفلسطينية): left to the event coder
                 # and the linker, which read the nationality; a generic mention would hide it
                 ok = False
+        if j < n and day_then_weekday(words[j - 1], words[j]):
+            ok = False  # "روسيا اليوم الثلاثاء": Russia, today Tuesday — not the channel RT
         for s in inner:
             a, b, t = spans[s]
             if a < i < b <= j and cut_left:

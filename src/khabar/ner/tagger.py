@@ -18,6 +18,7 @@ is missing). All are followed by rule-based mention boundary repairs (:mod:`khab
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from khabar.document import Document, Entity
@@ -28,6 +29,8 @@ from khabar.ner.features import core, entity_features, resources, sent_feature_p
 MODEL = Path(__file__).resolve().parent.parent / "data" / "models" / "ner_crf.crfsuite"
 SUB_MODEL = MODEL.with_name("ner_subtype.crfsuite")
 MAX_LEN = 120  # tokens per CRF call: longer sentences are cut into windows
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_ARABIC_RE = re.compile(r"[\u0621-\u064a]")
 
 
 @functools.lru_cache(maxsize=4)
@@ -64,9 +67,10 @@ NER_MODES = ("default", "accurate", "crf")
 
 
 def ner_mode() -> str:
-    """The NER mode asked for by the environment variable ``KHABAR_NER``: ``accurate`` (CRF + BiLSTM-CRF averaged),
-    ``crf`` (the CRF alone) or, for any other value or none, ``default`` (the BiLSTM-CRF alone). Figures per mode:
-    docs/bench/ner.md, session 6."""
+    """The NER mode asked for by the environment variable ``KHABAR_NER`` (case and surrounding spaces ignored):
+    ``accurate`` (CRF + two BiLSTM-CRFs averaged), ``crf`` (the CRF alone) or ``default`` (the BiLSTM-CRF alone) —
+    also for an empty or unknown value, which :func:`mode_warnings` reports. Figures per mode: docs/bench/ner.md,
+    session 6."""
     import os
 
     v = os.environ.get("KHABAR_NER", "").strip().lower()
@@ -75,19 +79,55 @@ def ner_mode() -> str:
 
 def accurate_mode() -> bool:
     """True when the environment asks for the slower, more accurate NER (``KHABAR_NER=accurate``): the CRF and the
-    BiLSTM-CRF averaged (about half the speed of either alone; docs/bench/ner.md, sessions 3 and 6)."""
+    BiLSTM-CRFs averaged (about a third of the default speed; docs/bench/ner.md, sessions 3 and 6)."""
     return ner_mode() == "accurate"
+
+
+_NEURAL_ERRORS: dict[str, str] = {}  # npz path → why it could not be loaded (filled by _neural)
+
+
+def mode_warnings() -> list[str]:
+    """Warnings for the NER mode of this process (list of str, empty when all is as asked): an unknown
+    ``KHABAR_NER`` value, or a BiLSTM-CRF file the mode needs that is missing or unusable (the stage then runs the
+    CRF, or fewer models). :func:`tag` adds them to ``doc.warnings``."""
+    import os
+
+    out = []
+    raw = os.environ.get("KHABAR_NER", "")
+    if raw.strip() and raw.strip().lower() not in NER_MODES:
+        out.append(f"ner: unknown KHABAR_NER value {raw.strip()[:40]!r}: using the default mode "
+                   f"(one of {', '.join(NER_MODES)})")
+    mode = ner_mode()
+    paths = [] if mode == "crf" else [NEURAL_MODEL, *(EXTRA_NEURAL_MODELS if mode == "accurate" else ())]
+    for q in paths:
+        if _neural(str(q)) is None:
+            why = _NEURAL_ERRORS.get(str(q), "missing")
+            out.append(f"ner: BiLSTM-CRF model {Path(q).name} not used ({why}): "
+                       + ("the CRF tags instead" if q == NEURAL_MODEL else "the accurate mode runs without it"))
+    return out
 
 
 @functools.lru_cache(maxsize=4)
 def _neural(path: str):
-    """The BiLSTM-CRF at ``path`` or None when the file (or the vector table it needs) is missing."""
+    """The BiLSTM-CRF at ``path``, or None when the file (or the vector table it needs) is missing or is not a
+    usable model (damaged, another input layout, bad weights: :meth:`khabar.ner.bilstm.BiLSTMCRF._check`); the
+    reason is kept for :func:`mode_warnings`."""
     from khabar.ner.bilstm import BiLSTMCRF
 
     try:
         return BiLSTMCRF(Path(path))
-    except (FileNotFoundError, OSError, ValueError, KeyError):
-        return None
+    except FileNotFoundError:
+        _NEURAL_ERRORS[path] = "missing"
+    except Exception as exc:  # noqa: BLE001 — any unreadable file must fall back, not break the stage
+        _NEURAL_ERRORS[path] = f"unusable: {type(exc).__name__}: {str(exc)[:120]}"
+    return None
+
+
+def _mostly_latin(words: list[str]) -> bool:
+    """More Latin-letter than Arabic-letter tokens (at least two): an English sentence inside Arabic text, which
+    the BiLSTM-CRF (trained on Arabic characters) tags badly and the CRF better (session 6 hostile round)."""
+    lat = sum(1 for w in words if _LATIN_RE.search(w))
+    return lat >= 2 and lat > sum(1 for w in words if _ARABIC_RE.search(w))
 
 
 @functools.lru_cache(maxsize=4)
@@ -113,14 +153,22 @@ def tag_block(sents: list[list[str]], model: Path | None = None,
     ``mix``: weight of the neural side (None = the ``mix`` stored in the first ``.npz``, or 1 in the default mode),
     shared equally by the neural models. With ``mix`` ≥ 1 and one model, the BiLSTM-CRF's own Viterbi tags are
     returned and the CRF is not run; otherwise each token's tag posteriors are averaged (the neural models' mean
-    with weight ``mix``, the CRF's with 1 − ``mix``) and decoded by a Viterbi that forbids O→I-X and X→I-Y. Missing
-    ``.npz`` files are skipped; with none left: the CRF's own Viterbi tags (:func:`tag_tokens`). Raises
-    FileNotFoundError when the CRF model is needed and missing.
+    with weight ``mix``, the CRF's with 1 − ``mix``) and decoded by a Viterbi that forbids O→I-X and X→I-Y. A
+    sentence with more Latin-letter than Arabic-letter tokens gets the CRF's tags when the CRF is there
+    (:func:`_mostly_latin`). Missing or unusable ``.npz`` files are skipped (:func:`mode_warnings` says so); with
+    none left: the CRF's own Viterbi tags (:func:`tag_tokens`). Raises FileNotFoundError when the CRF model is
+    needed and missing, ValueError for a ``mix`` that is not a number ≥ 0 (above 1 counts as 1).
     """
+    import math
+
     import numpy as np
 
     from khabar.ner.bilstm import marginals, viterbi
 
+    if mix is not None and not (isinstance(mix, (int, float)) and math.isfinite(mix) and mix >= 0):
+        raise ValueError(f"mix must be a number in [0, 1], not {mix!r}")
+    if isinstance(neural, int) and not isinstance(neural, bool):
+        neural = bool(neural)
     if neural is None:
         m = ner_mode()
         neural = False if m == "crf" else ([NEURAL_MODEL, *EXTRA_NEURAL_MODELS] if m == "accurate" else True)
@@ -138,10 +186,18 @@ def tag_block(sents: list[list[str]], model: Path | None = None,
     if not nns:
         return [tag_tokens(s, model) for s in sents]
     res = resources()
-    w = nns[0].mix if mix is None else mix
-    if w >= 1.0 and len(nns) == 1:  # the BiLSTM-CRF alone
-        return nns[0].tag(sents, res)
     labels = tuple(nns[0].tags)
+    nns = [n for n in nns if set(n.tags) == set(labels)]  # a model with other tags cannot be averaged
+    w = nns[0].mix if mix is None else mix
+    if w >= 1.0 and len(nns) == 1:  # the BiLSTM-CRF alone; English sentences go to the CRF when it is there
+        out = nns[0].tag(sents, res)
+        for k, s in enumerate(sents):
+            if s and _mostly_latin(s):
+                try:
+                    out[k] = tag_tokens(s, model)
+                except (FileNotFoundError, OSError):
+                    pass
+        return out
     zero = np.zeros(len(labels))
     bt = _constraint(labels)
     crf = ctr = perm = None
@@ -157,7 +213,14 @@ def tag_block(sents: list[list[str]], model: Path | None = None,
         if not s:
             out.append([])
             continue
-        post = sum(marginals(sc[k], nn.p["trans"], nn.p["start"], nn.p["end"]) for nn, sc in zip(nns, scores))
+        if _mostly_latin(s):  # an English sentence: the CRF alone (see _mostly_latin)
+            try:
+                out.append(tag_tokens(s, model))
+                continue
+            except (FileNotFoundError, OSError):
+                pass
+        post = sum(marginals(sc[k], nn.p["trans"], nn.p["start"], nn.p["end"])[:, [nn.tags.index(t) for t in labels]]
+                   for nn, sc in zip(nns, scores))
         post = w * post / len(nns)
         if crf is not None:
             mc = []
@@ -246,8 +309,7 @@ def tag_sentences(sents: list[list[str]], model: Path | None = None, block: int 
                   neural: "Path | bool | list[Path] | None" = None, mix: float | None = None) -> list[list[str]]:
     """Tag many sentences (list of token-string lists → list of BIO tag lists) with :func:`tag_block` (the mode's
     model, see :func:`ner_mode`; ``neural=False`` forces the CRF alone; ``neural`` and ``mix`` as there), repair
-    mention boundaries
-    with :func:`khabar.ner.boundaries.fix` (when :data:`BOUNDARY_FIX`), then :func:`propagate` labels within
+    mention boundaries with :func:`khabar.ner.boundaries.fix` (when :data:`BOUNDARY_FIX`), then :func:`propagate` labels within
     consecutive blocks of ``block`` sentences (default :data:`PROPAGATE_BLOCK`)."""
     block = PROPAGATE_BLOCK if block is None else block
     step = block or 50
@@ -337,11 +399,13 @@ def tag(doc: Document) -> Document:
     tagged in blocks of :data:`PROPAGATE_BLOCK` (label consistency is enforced inside a block), so a 5 MB article
     streams in bounded memory. Without a model file the stage leaves ``entities`` empty and adds a warning.
     """
-    try:
-        _tagger(None)
-    except (FileNotFoundError, OSError) as exc:
-        doc.warnings.append(f"ner: {exc}")
-        return doc
+    doc.warnings.extend(w for w in mode_warnings() if w not in doc.warnings)
+    if ner_mode() != "default" or _neural(str(NEURAL_MODEL)) is None:  # the default mode can run without the CRF
+        try:
+            _tagger(None)
+        except (FileNotFoundError, OSError) as exc:
+            doc.warnings.append(f"ner: {exc}")
+            return doc
     ents: list[Entity] = []
     sents = [s for s in doc.sentences if s.tok_end > s.tok_start]
     step = PROPAGATE_BLOCK or 50
