@@ -189,6 +189,18 @@ def test_ministries_are_generated_for_every_state_but_curated_ones_win():
     assert kb.lookup("وزارة الدفاع الروسية")[0].id == "org:russian-defence-ministry"
 
 
+def test_short_ministry_names_without_wazara():
+    """News writes "الداخلية المصرية" for the ministry (session 6 new-user trial): the portfolios marked ``short``
+    in ministry_fields.tsv get that alias, on the curated entity when there is one."""
+    from khabar.kb.store import get_kb
+
+    kb = get_kb()
+    assert [e.english for e in kb.lookup("الداخلية المصرية")][:1] == ["Egyptian Interior Ministry"]
+    assert kb.lookup("الدفاع الروسية")[0].id == "org:russian-defence-ministry"
+    assert kb.lookup("الخارجية الجزائرية")[0].id == "org:ministry:foreign-affairs:DZA"
+    assert not any(e.id.startswith("org:ministry:health") for e in kb.lookup("الصحة الجزائرية"))  # not marked short
+
+
 def test_mexico_is_the_country_not_a_philippine_town():
     from khabar.kb.store import get_kb
 

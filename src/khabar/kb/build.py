@@ -417,12 +417,15 @@ def upetrarch_actors(shared: Path, table: dict[str, str], persons: set[str],
 
 # ------------------------------------------------------------------------------------------------------- build
 
-def ministries(country_ents: list[dict], known: set[str]) -> list[dict]:
+def ministries(country_ents: list[dict], known: "set[str] | dict[str, str]") -> list[dict]:
     """Ministry entities for each independent country and each portfolio of ``kb/ministry_fields.tsv``.
 
     Aliases: "وزارة <portfolio> <demonym, feminine>" (وزارة الخارجية الجزائرية) for every masculine demonym form
-    of ``lexicons/demonyms*.tsv`` (+ة), and "وزارة <portfolio without ال> <country name>" (وزارة خارجية الجزائر).
-    An alias already held by a curated entity (``known``, normalised keys) is left to it; a ministry left with no
+    of ``lexicons/demonyms*.tsv`` (+ة), and "وزارة <portfolio without ال> <country name>" (وزارة خارجية الجزائر);
+    for a portfolio marked ``short`` (4th column) also "<portfolio> <demonym, feminine>" without وزارة (الداخلية
+    المصرية, as news writes it). An alias already held by a curated entity (``known``, normalised keys, or a dict of
+    key → entity id) is left to it; when ``known`` is a dict, the short aliases of a ministry the curated files
+    already hold go to that curated entity (a stub with its id, united by :func:`_merge`). A ministry left with no
     alias is not generated. Output: entity dicts (id ``org:ministry:<portfolio>:<ISO3>``, English "Ministry of <Portfolio>
     (<Country>)", actor code ISO3 + the portfolio's agent)."""
     from khabar.kb.store import alias_key
@@ -438,11 +441,20 @@ def ministries(country_ents: list[dict], known: set[str]) -> list[dict]:
         if c.get("prior", 0) < 7.0 or not iso:  # independent states only
             continue
         names = [a for a in c["aliases"] if a and " " not in a.strip()][:3]
-        for ar, en, agent in fields:
-            aliases = [f"وزارة {ar} ال{d}ة" for d in dems.get(iso, [])]
+        for row in fields:
+            ar, en, agent = row[:3]
+            full = [f"وزارة {ar} ال{d}ة" for d in dems.get(iso, [])]
+            short = [f"{ar} ال{d}ة" for d in dems.get(iso, [])] if row[3:4] == ["short"] else []
             bare = ar[2:] if ar.startswith("ال") else ar
-            aliases += [f"وزارة {bare} {n}" for n in names]
+            aliases = full + [f"وزارة {bare} {n}" for n in names]
+            held = [known[alias_key(a)] for a in full if isinstance(known, dict) and alias_key(a) in known]
+            short = [a for a in short if alias_key(a) not in known]
             aliases = [a for a in aliases if alias_key(a) not in known]
+            if held and short:  # the curated ministry takes the short names too
+                out.append(_ent(held[0], "ORG", "", iso, iso + agent, short, (), subtype="government_body",
+                                prior=0.0, source="generated"))  # prior 0: the curated entity's prior stays
+                short = []
+            aliases += short
             if not aliases:
                 continue
             out.append(_ent(f"org:ministry:{slug(en)}:{iso}", "ORG", f"Ministry of {en} ({c['english']})", iso,
@@ -525,7 +537,7 @@ def build(shared_data_dir: Path | None, out: Path | None = None) -> dict:
         ups = upetrarch_actors(shared, table, persons, leaders, known)
         ents += ups
         counts["upetrarch"] = len(ups)
-        mins = ministries(cs, {alias_key(a) for e in curated for a in e["aliases"]})
+        mins = ministries(cs, {alias_key(a): e["id"] for e in curated for a in e["aliases"]})
         ents += mins
         counts["ministries"] = len(mins)
     else:
