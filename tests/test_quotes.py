@@ -906,3 +906,62 @@ def test_an_agency_acronym_in_quotes_is_not_a_quote():
     assert all(q.kind != "direct" for q in d.quotes)
     assert [speaker(q) for q in d.quotes][:1] == ["Petra"]
 
+
+
+def test_a_name_after_a_possessed_title_is_the_speaker():
+    # the NER tagged the title with its possessor (مستشار ماكرون → Macron); the adviser named after it speaks,
+    # and later cues go on with him
+    d = make('وصرح مستشار ماكرون للشؤون الدبلوماسية إيمانويل بون، في قصر الإليزيه: "لن نقبل بهذا العرض". '
+             'لكنه أكد أن باريس ستواصل الحوار. وأوضح أن "الباب يبقى مفتوحا".',
+             [("مستشار ماكرون", "PER", "Emmanuel Macron"), ("إيمانويل بون", "PER", "Emmanuel Bonne"),
+              ("قصر الإليزيه", "ORG", "Elysee Palace"), ("باريس", "GPE", "Paris")])
+    assert [speaker(q) for q in d.quotes] == ["Emmanuel Bonne"] * 3
+    d = make("وقال مستشار ماكرون إن اللقاء كان مثمرا.", [("مستشار ماكرون", "PER", "Emmanuel Macron")])
+    assert [speaker(q) for q in d.quotes] == ["Emmanuel Macron"]  # no name after it: unchanged
+
+
+def test_a_demonstrative_organisation_tagged_as_a_name_takes_its_antecedent():
+    d = make("أعلنت منظمة الصحة العالمية حالة الطوارئ أمس. وقالت هذه المنظمة الدولية إن العدوى تنتشر بسرعة.",
+             [("منظمة الصحة العالمية", "ORG", "World Health Organization"), ("المنظمة الدولية إن", "ORG", None)])
+    assert [speaker(q) for q in d.quotes] == ["World Health Organization"]
+
+
+def test_a_feminine_participle_goes_with_the_country_subject():
+    d = make("وكانت تركيا قد رفضت منح التأشيرة لسليم داود الذي يواجه تهما عدة، معتبرة أن القرار شأن سيادي.",
+             [("تركيا", "GPE", "Turkey"), ("لسليم داود", "PER", "Salim Dawood")])
+    assert [speaker(q) for q in d.quotes] == ["Turkey"]
+
+
+def test_a_bracketed_agency_name_after_a_tagged_description_is_the_speaker():
+    d = make("وقالت وكالة الأنباء الرسمية (ومض) إن الحريق أخمد بالكامل.",
+             [("الأنباء الرسمية", "ORG", None), ("ومض", "ORG", "WAMD")])
+    assert [speaker(q) for q in d.quotes] == ["WAMD"]
+
+
+def test_a_possessed_title_tagged_as_a_name_is_a_role():
+    d = make("وتولى المحامي رامي سالم الدفاع عن المتهم منذ العام الماضي. وقال محاميه إن الحكم سيستأنف.",
+             [("رامي سالم", "PER", "Rami Salem"), ("محاميه", "PER", None)])
+    assert [speaker(q) for q in d.quotes] == ["Rami Salem"]
+
+
+def test_a_source_noun_in_construct_with_a_tagged_name_is_the_whole_np():
+    d = make("تبدو القرية هادئة صباح اليوم وتؤكد عائلة الزين أن ابنها لم يشارك في المواجهات.",
+             [("الزين", "PER", "Al-Zein")])
+    assert [speaker(q) for q in d.quotes] == ["عائلة الزين"]
+
+
+def test_a_nisba_adjective_tagged_as_a_country_stays_in_the_source_np():
+    d = make("وتستعد الحكومة لرفع أسعار الوقود الشهر المقبل، وفق ما ذكرته وسائل إعلام مغربية.",
+             [("مغربية", "GPE", "Morocco")])
+    assert [speaker(q) for q in d.quotes] == ["وسائل إعلام مغربية"]
+
+
+def test_a_lone_tagged_word_in_construct_before_a_name_is_a_title():
+    d = make('وقال مدرب الحراس كريم سعيد: "الفريق جاهز للمباراة".',
+             [("مدرب", "PER", None), ("كريم سعيد", "PER", "Karim Said")])
+    assert [speaker(q) for q in d.quotes] == ["Karim Said"]
+
+
+def test_quoted_place_names_after_a_place_noun_are_not_quotes():
+    d = make('وأضاف المتحدث أن القوات استعادت قرى "النخيل" و"الوادي" شمال المدينة، وأن غاز "الكلور" استخدم.')
+    assert [q.kind for q in d.quotes] == ["indirect"]

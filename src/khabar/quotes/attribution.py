@@ -454,15 +454,32 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                 j = skip_entity(e, j)
                 continue
             if np_a is not None:
+                if j == np_a + 1 and ctx.toks[np_a].norm in lex.demonstratives and e.label != "PER" \
+                        and (ctx.role_head(n) is not None or ctx.is_source_noun(n)):
+                    # وقالت هذه المنظمة …: a demonstrative NP the NER tagged as a name stands for an earlier
+                    # speaker (the entity is cut at the complementiser it may have swallowed)
+                    k = j + 1
+                    while k < limit and ctx.toks[k].start < e.end and not ctx.is_comp(k) and not ctx.is_punct(k):
+                        k += 1
+                    return ("np", (np_a, k))
+                if j > np_a + 1 and e.label == "GPE" and ctx.tok_index(e.end - 1) == j and _nisba(n) \
+                        and n[:1] not in "لب" and not n.startswith("ال") and not ctx.toks[j - 1].norm.startswith("ال"):
+                    j += 1  # وسائل إعلام سعودية: an indefinite nisba adjective tagged as a country agrees with the NP
+                    continue
                 # title / first name the NER missed, then the name: الفريق ضاحي خلفان
                 if j <= np_a + 3 and e.label in ("PER", None) and not ctx.is_source_noun(ctx.toks[np_a].norm):
                     return ("entity", e)  # (وصف المركز عدالت بأنه: the person is the object, not a name)
                 if j == np_a + 1 and e.label == "ORG" and ctx.is_source_noun(ctx.toks[np_a].norm) \
                         and n[:1] not in "لب":
-                    return ("entity", e)  # وكالة الأناضول، صحيفة الغارديان: the noun names the organisation
+                    # وكالة الأناضول، صحيفة الغارديان: the noun names the organisation; a bracketed or quoted
+                    # name right after it is the organisation's own name (وكالة الأنباء الرسمية (سانا))
+                    return ("entity", _bracketed_name(ctx, skip_entity(e, j)) or e)
                 if j == np_a + 1 and e.label in ("GPE", "LOC") and n[:1] not in "لب" \
                         and not ctx.toks[np_a].norm.startswith("ال"):
                     return ("np", (np_a, skip_entity(e, j)))  # مطار أبوظبي، حكومة كندا: a construct name
+                if j == np_a + 1 and e.label == "PER" and n[:1] not in "لب" \
+                        and ctx.is_source_noun(ctx.toks[np_a].norm) and not ctx.toks[np_a].norm.startswith("ال"):
+                    return ("np", (np_a, skip_entity(e, j)))  # عائلة فلان: a source noun in construct with a name
                 if n.startswith("لل") and j <= np_a + 3 and e.label in ("ORG", "GPE"):
                     # القيادة العامة للجيش السوري: the organisation owns the subject NP
                     return ("np", (np_a, skip_entity(e, j)))
@@ -475,6 +492,24 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
                 adjunct = "addr"  # وقال لرويترز إن …، قال لـ"رويترز": the outlet spoken to, not the speaker
                 j = skip_entity(e, j)
                 continue
+            if role_a is None and _title_entity(ctx, e, j):
+                role_a = j  # وقال محاميه إن: a possessed title the NER tagged as a name is a role NP
+                j = skip_entity(e, j)
+                continue
+            if role_a is None and e.label == "PER" and e.kb_id is None and ctx.tok_index(e.end - 1) == j \
+                    and j + 2 < limit and ctx.toks[j + 1].norm.startswith("ال") \
+                    and ctx.ent_cover_tok.get(j + 1) is None:
+                # وقال وكيل اللاعبين فلان: a lone unknown word tagged as a person, in construct with a definite
+                # noun, is a title (an untagged role noun); the person named right after it is the speaker
+                e2 = ctx.ent_at_tok.get(j + 2)
+                if e2 is not None and e2.label == "PER":
+                    return ("entity", e2)
+            if role_a is None and _possessed_title(ctx, e, j):
+                # مستشار ترامب للأمن القومي جون بولتون: the title's possessor was tagged with the title; the
+                # person named after the possessor (and its complement) is the speaker
+                e2 = _name_after_possessor(ctx, e, skip_entity(e, j), limit)
+                if e2 is not None:
+                    return ("entity", e2)
             if role_a is None:
                 if e.label not in ("PER", None) and ctx.role_head(n) is not None \
                         and ctx.lex.roles.get(ctx.role_head(n) or "") == "person":
@@ -572,6 +607,65 @@ def _subject_after(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[str, object] | 
         return ("role", (role_a, _np_tail(ctx, role_a, _np_end(ctx, role_a, end))))
     if np_a is not None:
         return ("np", (np_a, _np_tail(ctx, np_a, _np_end(ctx, np_a, end))))
+    return None
+
+
+def _bracketed_name(ctx: _Ctx, k: int) -> Entity | None:
+    """An organisation entity enclosed in brackets or quote marks that open at token ``k`` (… (سانا)), else None."""
+    if k >= len(ctx.toks) or ctx.toks[k].text not in _QUOTE_CHARS | {"("}:
+        return None
+    e = ctx.ent_at_tok.get(k + 1)
+    if e is None or e.label not in ("ORG", None):
+        return None
+    after = ctx.tok_index(e.end - 1) + 1
+    if after < len(ctx.toks) and ctx.toks[after].text in _QUOTE_CHARS | {")"}:
+        return e
+    return None
+
+
+def _title_entity(ctx: _Ctx, e: Entity, j: int) -> bool:
+    """True when entity ``e`` (at token ``j``) is one possessed person-title token (محاميه، مستشارها), not a name:
+    the NER tagged the title itself, and it should be resolved as a role."""
+    if e.kb_id is not None or ctx.tok_index(e.end - 1) != j:
+        return False
+    n = ctx.toks[j].norm
+    head = ctx.role_head(n)
+    if head is None or ctx.lex.roles.get(head) != "person" or n.startswith("ال"):
+        return False
+    stem, raw = ctx.strip_pro(n), ctx.toks[j].text.rstrip()
+    return any(stem.endswith(suf) and raw.endswith(suf) and ctx.lex.roles.get(stem[: -len(suf)]) == "person"
+               for suf in ctx.lex.pronoun_suffixes if suf)  # (raw ه, not ة: محامية is a new speaker)
+
+
+def _possessed_title(ctx: _Ctx, e: Entity, j: int) -> bool:
+    """True when person entity ``e`` opens at token ``j`` with an indefinite person-title noun in construct with a
+    name (مستشار ترامب): the title's possessor, not the bearer of the title."""
+    if e.label not in ("PER", None) or ctx.toks[j].start != e.start or j + 1 >= len(ctx.toks) \
+            or ctx.toks[j + 1].start >= e.end:
+        return False
+    n, n2 = ctx.toks[j].norm, ctx.toks[j + 1].norm
+    head = ctx.role_head(n)
+    return head is not None and ctx.lex.roles.get(head) == "person" and not n.startswith(("ال", "لل")) \
+        and n2[:2] != "ال" and ctx.role_head(n2) is None and ctx.toks[j + 1].text.isalpha()
+
+
+def _name_after_possessor(ctx: _Ctx, e: Entity, k: int, limit: int) -> Entity | None:
+    """The person named after the possessor entity ``e`` (ending before token ``k``) and its complement
+    (للأمن القومي), before any comma, complementiser, colon, quote, adjunct preposition or clause end."""
+    stop = 0
+    while k < limit and stop < ctx.lex.max_cue_comp:
+        t = ctx.toks[k]
+        if ctx.is_comp(k) or t.text == ":" or t.text in _QUOTE_CHARS or t.text in _COMMA or t.norm in _PUNCT_STOP \
+                or t.norm in ctx.lex.adjunct_starters:
+            return None
+        e2 = ctx.ent_at_tok.get(k)
+        if e2 is not None and e2 is not e:
+            if e2.label in ("PER", None):
+                return e2
+            while k + 1 < limit and ctx.toks[k + 1].start < e2.end:
+                k += 1
+        k += 1
+        stop += 1
     return None
 
 
@@ -1062,6 +1156,10 @@ def _resolve(ctx: _Ctx, cue: _Cue, cache: dict[int, Actor | None], record: bool 
         res = contrast[1] if contrast is not None else None
         if res is None and cue.info.person == "p":
             res = _counted_subject(ctx, lo, i)  # كتب 18 عضوا … إلى X قائلين: the counted plural subject
+        if res is None and contrast is None and cue.info.person == "f":
+            # وكانت مصر قد انتقدت … منح الجائزة لفلان، معتبرة أن: a feminine participle goes with the country
+            # that is the sentence's subject, not with a person named later in its clause
+            res = _gpe_subject(ctx, lo, i)
         if res is None and contrast is None:
             res = _clause_subject(ctx, lo, i)
         if res is None and cue.info.person == "f":
@@ -1731,6 +1829,10 @@ def _scare_term(ctx: _Ctx, q: Quoted) -> bool:
                       pn[2:] if pn.startswith("لل") else ""):
                 if c and c in lex.term_heads:
                     return True
+        if ctx.toks[k0].norm in lex.term_coordinators and k0 >= 1 and ctx.toks[k0 - 1].text in _QUOTE_CHARS:
+            q0 = ctx.quoted_at_mark(ctx.toks[k0 - 1].start)  # قرى "…" و"…": coordinated with a quoted term
+            if q0 is not None and q0 is not q and q0.closed and q0.open < q.open and _scare_term(ctx, q0):
+                return True
     text = ctx.text
     j = q.open - 1
     while j >= 0 and text[j] in " \t\u00a0":

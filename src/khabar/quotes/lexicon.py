@@ -84,6 +84,7 @@ class QuoteLexicon:
     attribution_preps: set[str] = field(default_factory=set)
     term_heads: set[str] = field(default_factory=set)
     term_max_words: int = 2
+    term_coordinators: set[str] = field(default_factory=set)
     source_lead_words: set[str] = field(default_factory=set)
     letter_names: set[str] = field(default_factory=set)  # spelled Latin letters that are not ordinary words (بي، سي)
     letter_names_all: set[str] = field(default_factory=set)  # the same and those that are (إن، أو، في)
@@ -197,6 +198,7 @@ def load() -> QuoteLexicon:
     lex.attribution_preps = {_n(x) for x in m.get("attribution_prepositions", [])}
     lex.term_heads = {_n(x) for x in m.get("term_head_nouns", [])}
     lex.term_max_words = int(m.get("term_max_words", 2))
+    lex.term_coordinators = {_n(x) for x in m.get("term_coordinators", [])}
     letters = LEXICONS / "translit_letter_names.tsv"
     if letters.is_file():  # shared with khabar.link.linker.romanize (بي بي سي → BBC)
         rows = [ln for ln in letters.read_text(encoding="utf-8").splitlines()
